@@ -1,0 +1,1 @@
+"""HTTP layer: one uvicorn/Starlette app serving /sparql and /graphql over a GraphStore."""

@@ -1,0 +1,220 @@
+"""The graph store: the only module that touches pyoxigraph.
+
+Each article lives in its own named graph; replacing an article is one transaction, so a crash
+mid-build leaves every article either fully old or fully new. Queries see the union of all graphs as
+the default graph unless the caller names graphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import QuerySyntaxError, StoreError
+from kg.terms import IRI, Literal, Quad, Term
+from kg.vocab import PREFIXES
+
+DEFAULT_STORE = Path("data/kg")
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+@dataclass(frozen=True)
+class Serialized:
+    """A query answer, serialised on the thread that ran it (pyoxigraph iterators are thread-bound)."""
+
+    kind: str  # "solutions" | "boolean" | "graph"
+    body: bytes
+    media_type: str
+
+
+def _to_ox(term: Term) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, IRI):
+        return ox.NamedNode(term.value)
+    if term.language:
+        return ox.Literal(term.lexical, language=term.language)
+    if term.datatype:
+        return ox.Literal(term.lexical, datatype=ox.NamedNode(term.datatype))
+    return ox.Literal(term.lexical)
+
+
+def _from_ox(term) -> Term | str | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.Literal):
+        language = term.language
+        return Literal(term.value, None if language else term.datatype.value, language)
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(term)
+
+
+def _graph_node(graph: IRI | None):
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph.value)
+
+
+class GraphStore:
+    """A pyoxigraph store on disk (or in memory when `path` is None).
+
+    >>> store = GraphStore(None)
+    >>> from kg.terms import IRI, Literal
+    >>> g = IRI("http://example.org/g")
+    >>> store.replace_graph(g, [(IRI("http://example.org/s"), IRI("http://example.org/p"), Literal("o"), g)])
+    >>> [row["o"].lexical for row in store.select("SELECT ?o WHERE { ?s ?p ?o }")]
+    ['o']
+    """
+
+    def __init__(self, path: Path | str | None = DEFAULT_STORE, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open the store at {self.path}: {exc}",
+                hint="another kg process may hold it open; stop it or pass --store to use another directory",
+            ) from exc
+
+    # --- writing -------------------------------------------------------------------------
+    def replace_graph(self, graph: IRI, quads: Iterable[Quad]) -> None:
+        """Replace the whole content of `graph` with `quads`, in one transaction."""
+        lines = [f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o, g in quads if g == graph]
+        update = f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n" + "\n".join(lines) + "\n} }"
+        try:
+            self._store.update(update)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"could not write graph {graph}: {exc}") from exc
+
+    def remove_graph(self, graph: IRI) -> bool:
+        node = ox.NamedNode(graph.value)
+        if not self._store.contains_named_graph(node):
+            return False
+        self._store.remove_graph(node)
+        return True
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    # --- reading -------------------------------------------------------------------------
+    def named_graphs(self) -> list[IRI]:
+        return sorted((IRI(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)), key=str)
+
+    def is_empty(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def quads(self, graph: IRI | None = None) -> Iterator[Quad]:
+        pattern_graph = ox.NamedNode(graph.value) if graph else None
+        for q in self._store.quads_for_pattern(None, None, None, pattern_graph):
+            yield (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object), _from_ox(q.graph_name))
+
+    def _run(self, sparql: str, *, default_graphs=None, named_graphs=None, substitutions=None):
+        kwargs = {"prefixes": PREFIXES}
+        if default_graphs:
+            kwargs["default_graph"] = [_graph_node(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g.value) for g in named_graphs]
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): _to_ox(v) for k, v in substitutions.items()}
+        try:
+            return self._store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"malformed SPARQL query: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+
+    def select(self, sparql: str, *, substitutions: dict[str, Term] | None = None) -> list[dict[str, Term]]:
+        """Run a SELECT over the union graph; rows map variable names to terms (unbound ones absent)."""
+        result = self._run(sparql, substitutions=substitutions)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QuerySyntaxError("expected a SELECT query", hint="use `kg query` for ASK, CONSTRUCT and DESCRIBE")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = _from_ox(solution[name])
+                if value is not None:
+                    row[name] = value
+            rows.append(row)
+        return rows
+
+    def variables(self, sparql: str) -> list[str]:
+        result = self._run(sparql)
+        return [v.value for v in result.variables] if isinstance(result, ox.QuerySolutions) else []
+
+    def execute(
+        self,
+        sparql: str,
+        *,
+        result_format: str = "json",
+        graph_format: str = "turtle",
+        default_graphs: list[IRI | None] | None = None,
+        named_graphs: list[IRI] | None = None,
+        substitutions: dict[str, Term] | None = None,
+    ) -> Serialized:
+        """Run any query form and serialise its answer in one go, on the calling thread."""
+        result = self._run(sparql, default_graphs=default_graphs, named_graphs=named_graphs, substitutions=substitutions)
+        if isinstance(result, ox.QuerySolutions):
+            fmt = RESULT_FORMATS[result_format]
+            return Serialized("solutions", result.serialize(format=fmt), fmt.media_type)
+        if isinstance(result, ox.QueryBoolean):
+            fmt = RESULT_FORMATS[result_format]
+            return Serialized("boolean", result.serialize(format=fmt), fmt.media_type)
+        fmt = GRAPH_FORMATS[graph_format]
+        return Serialized("graph", result.serialize(format=fmt), fmt.media_type)
+
+    def update(self, sparql_update: str) -> None:
+        try:
+            self._store.update(sparql_update, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"malformed SPARQL update: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"update failed: {exc}") from exc
+
+    def load(self, data: bytes, *, media_type: str, graph: IRI | None) -> None:
+        """Add RDF (Turtle, N-Triples, RDF/XML, JSON-LD, ...) to one graph, in one transaction."""
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"unsupported RDF media type {media_type!r}")
+        try:
+            quads = list(ox.parse(data, format=fmt, to_graph=_graph_node(graph)) if not fmt.supports_datasets
+                         else ox.parse(data, format=fmt))
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"malformed RDF: {exc}") from exc
+        self._store.extend(quads)
+
+    def export(self, fmt: str = "nquads", graph: IRI | None = None) -> bytes:
+        rdf_format = GRAPH_FORMATS[fmt]
+        kwargs = {"format": rdf_format}
+        if graph is not None or not rdf_format.supports_datasets:
+            kwargs["from_graph"] = _graph_node(graph)
+        return self._store.dump(**kwargs)
