@@ -1,0 +1,316 @@
+"""Actor mentions: gazetteer actors, descriptors ("the insurgents"), people with their titles, and
+unnamed role-bearing officials and groups ("a former senator", "about 250 militia soldiers").
+
+People are found only where the text gives evidence that a capitalised run is a person: a title
+before or after it ("Governor X", "X, deputy governor of Y", "X (the council chief ...)"), or a
+reporting verb ("X said", "according to X"). A single surname is kept only when it refers back to a
+person already named in the article ("Rahmani" -> "Mohammad Noor Rahmani").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from kg import gazetteer as gazetteer_module
+from kg.extraction import lexicon as lexicon_module
+from kg.extraction.records import Position
+from kg.extraction.state import ActorHit, DocState
+from kg.slug import fold, slug
+
+DETERMINERS = {"a", "an", "the"}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "dozen": 12, "dozens": 24, "hundred": 100, "hundreds": 200, "thousand": 1000}
+
+
+def parse_number(text: str) -> int | None:
+    cleaned = text.replace(",", "")
+    if re.fullmatch(r"\d+", cleaned):
+        return int(cleaned)
+    return NUMBER_WORDS.get(text.lower())
+
+
+class ActorTagger:
+    def __init__(self, nlp: Language, gazetteer=None, lexicon=None):
+        self.gazetteer = gazetteer or gazetteer_module.default()
+        self.lexicon = lexicon or lexicon_module.default()
+        lex = self.lexicon
+        self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.known.add("ACTOR", [nlp.make_doc(form) for form in self.gazetteer.actor_names])
+        self.descriptors = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.descriptors.add("ARMED", [nlp.make_doc(p) for p in lex.armed_group_descriptors])
+        for phrase in lex.descriptor_refers_to:
+            self.descriptors.add("REF:" + phrase.lower(), [nlp.make_doc(phrase)])
+        self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.singular: dict[str, str] = {}
+        for title in lex.titles:
+            self.titles.add("SG:" + title, [nlp.make_doc(title)])
+            self.titles.add("PL:" + title, [nlp.make_doc(lexicon_module.plural(title))])
+        self.reporting = {v.lower() for v in lex.reporting_verbs}
+        self.title_words = {w for t in lex.titles for w in t.split()}
+
+    # --- the component -------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        state: DocState = doc._.kg
+        self.place_tokens = {i for p in state.places for i in range(p.start, p.end)}
+        self.person_keys: dict[str, int] = {}  # person key -> local id
+        self.occupied: set[int] = set(self.place_tokens)
+
+        hits = self._known_actors(doc, state) + self._descriptors(doc, state)
+        for hit in hits:
+            self.occupied.update(range(hit.start, hit.end))
+        state.actor_hits.extend(hits)
+        self._titles(doc, state)
+        self._speakers(doc, state)
+        state.actor_hits.sort(key=lambda h: h.start)
+        return doc
+
+    # --- gazetteer actors and descriptors ------------------------------------------------------
+    def _known_actors(self, doc: Doc, state: DocState) -> list[ActorHit]:
+        spans = []
+        for _, start, end in self.known(doc):
+            span = doc[start:end]
+            keys = self.gazetteer.actor_names.get(fold(span.text), set())
+            if len(keys) != 1:
+                continue
+            key = next(iter(keys))
+            actor = self.gazetteer.actors[key]
+            surfaces = (actor.name, *actor.aliases)
+            # Short all-caps aliases (AP, UN, ANA) must match exactly, or "ana" and "un-" would match.
+            exact = any(s == span.text for s in surfaces)
+            if not exact and span.text.upper() == span.text or (not exact and any(s.isupper() and fold(s) == fold(span.text) for s in surfaces)):
+                continue
+            if not span.text[:1].isupper() and not span.text.lower().startswith("the "):
+                continue
+            spans.append(span)
+        hits = []
+        for span in filter_spans(spans):
+            if any(i in self.place_tokens for i in range(span.start, span.end)):
+                continue
+            key = next(iter(self.gazetteer.actor_names[fold(span.text)]))
+            hits.append(ActorHit(span.start, span.end, self._known(state, key), confidence=0.9))
+        return hits
+
+    def _known(self, state: DocState, key: str) -> int:
+        for actor in state.actors.values():
+            if actor.key == key:
+                return actor.local_id
+        entry = self.gazetteer.actors[key]
+        actor = state.new_actor(cls=entry.cls, label=entry.name, name=entry.name, key=key)
+        if entry.cls == "Person":
+            self.person_keys[key] = actor.local_id
+        return actor.local_id
+
+    def _descriptors(self, doc: Doc, state: DocState) -> list[ActorHit]:
+        found = [(doc[s:e], doc.vocab.strings[m]) for m, s, e in self.descriptors(doc)]
+        spans = filter_spans([span for span, _ in found])
+        labels = {(span.start, span.end): label for span, label in found}
+        hits = []
+        known_starts = {}
+        for _, start, end in self.known(doc):
+            known_starts[start] = end
+        for span in spans:
+            if any(i in self.occupied for i in range(span.start, span.end)):
+                continue
+            label = labels[(span.start, span.end)]
+            if label == "ARMED":
+                key = self._last_armed_group(doc, state, span.start) or self.lexicon.armed_group_default
+            else:
+                key = self.lexicon.descriptor_refers_to.get(next(p for p in self.lexicon.descriptor_refers_to if p.lower() == label[4:]))
+            if key not in self.gazetteer.actors:
+                continue
+            start = span.start - 1 if span.start > 0 and doc[span.start - 1].lower_ == "the" else span.start
+            hits.append(ActorHit(start, span.end, self._known(state, key), confidence=0.7))
+        return hits
+
+    def _last_armed_group(self, doc: Doc, state: DocState, before: int) -> str | None:
+        best = None
+        for _, start, end in self.known(doc):
+            if start >= before:
+                break
+            keys = self.gazetteer.actor_names.get(fold(doc[start:end].text), set())
+            for key in keys:
+                if self.gazetteer.actors[key].kind == "armed_group":
+                    best = key
+        return best
+
+    # --- people, titles, unnamed officials -----------------------------------------------------
+    def _name_run(self, doc: Doc, start: int, step: int, limit: int = 4) -> tuple[int, int] | None:
+        """The capitalised run starting at `start` going right (step=1) or ending at `start` going left."""
+        indices = []
+        i = start
+        while 0 <= i < len(doc) and len(indices) < limit:
+            token = doc[i]
+            if not self._is_name_token(token):
+                break
+            indices.append(i)
+            i += step
+        if not indices:
+            return None
+        lo, hi = min(indices), max(indices) + 1
+        while lo < hi and doc[lo].text in self.lexicon.honorifics:
+            lo += 1
+        return (lo, hi) if lo < hi else None
+
+    def _is_name_token(self, token) -> bool:
+        text = token.text
+        return (
+            token.is_alpha
+            and text[:1].isupper()
+            and not (text.isupper() and len(text) > 1 and len(text) <= 4)
+            and text not in self.lexicon.name_stopwords
+            and token.i not in self.occupied
+            and token.lower_ not in self.title_words
+        )
+
+    def _person(self, doc: Doc, state: DocState, start: int, end: int, confidence: float = 0.8) -> int | None:
+        name = doc[start:end].text
+        if end - start == 1:
+            # A lone surname only refers back to someone already named.
+            for key, local in self.person_keys.items():
+                if state.actors[local].name and state.actors[local].name.split()[-1] == name:
+                    return local
+            keys = self.gazetteer.actor_names.get(fold(name), set())
+            person = [k for k in keys if self.gazetteer.actors[k].kind == "person"]
+            return self._known(state, person[0]) if len(person) == 1 else None
+        keys = [k for k in self.gazetteer.actor_names.get(fold(name), set()) if self.gazetteer.actors[k].kind == "person"]
+        key = keys[0] if len(keys) == 1 else "person/" + slug(name)
+        if key in self.gazetteer.actors:
+            return self._known(state, key)
+        if key not in self.person_keys:
+            self.person_keys[key] = state.new_actor(cls="Person", label=name, name=name, key=key).local_id
+        return self.person_keys[key]
+
+    def _add_hit(self, state: DocState, start: int, end: int, actor: int, covers_end: int = -1, confidence: float = 0.8):
+        state.actor_hits.append(ActorHit(start, end, actor, covers_end, confidence))
+        self.occupied.update(range(start, max(end, covers_end)))
+
+    def _titles(self, doc: Doc, state: DocState) -> None:
+        found = [(doc[s:e], doc.vocab.strings[m]) for m, s, e in self.titles(doc)]
+        labels = {}
+        for span, label in found:
+            labels.setdefault((span.start, span.end), label)
+        spans = [s for s in filter_spans([span for span, _ in found]) if not any(i in self.occupied for i in range(s.start, s.end))]
+        for span in spans:
+            if any(i in self.occupied for i in range(span.start, span.end)):
+                continue
+            label = labels[(span.start, span.end)]
+            plural, title = label.startswith("PL:"), label[3:]
+            self._title(doc, state, span.start, span.end, title, plural)
+
+    def _title(self, doc: Doc, state: DocState, t_start: int, t_end: int, title: str, plural: bool) -> None:
+        lex = self.lexicon
+        # left: modifiers, determiners, quantities ("about 250", "several pro-government")
+        left, former, size, determiner = t_start, False, None, False
+        while left > 0:
+            token = doc[left - 1]
+            low = token.lower_
+            if low in lex.former_words:
+                former = True
+            elif low in DETERMINERS:
+                determiner = True
+            elif parse_number(token.text) is not None and low not in ("one",) or token.like_num:
+                size = parse_number(token.text)
+            elif low in lex.title_modifiers or any(low in a.split() for a in lex.approximators):
+                pass
+            else:
+                break
+            left -= 1
+        # possessive place before: "Sar-e Pul's council chief", "Helmand's health department chief"
+        place_key = None
+        if left >= 2 and doc[left - 1].text in ("'s", "’s"):
+            place = next((p for p in state.places if p.end == left - 1), None)
+            if place:
+                place.descriptor = True
+                place_key, left = place.key, place.start
+        # right: "of/for/from PLACE", "of the province", or "of <Capitalised Organisation>"
+        right = t_end
+        if right < len(doc) and doc[right].lower_ in ("of", "for", "from", "in"):
+            after = right + 1 + (1 if right + 1 < len(doc) and doc[right + 1].lower_ == "the" else 0)
+            while after < len(doc) and doc[after].lower_ in ("northern", "southern", "eastern", "western", "central", "neighbouring", "neighboring"):
+                after += 1
+            place = next((p for p in state.places if p.start == after and not p.descriptor or p.start == right + 1 and p.anaphoric), None)
+            if place:
+                place.descriptor = True
+                place_key = place_key or place.key
+                right = place.end + (1 if place.end < len(doc) and doc[place.end].lower_ in ("province", "city") else 0)
+            elif doc[right].lower_ == "of" and after < len(doc) and doc[after].text[:1].isupper():
+                end = after
+                while end < len(doc) and (doc[end].text[:1].isupper() or doc[end].text in ("'s", "’s")) and end - after < 6:
+                    end += 1
+                title = title + " of " + doc[after:end].text.lower() if end > after else title
+                for place in state.places:  # "member of Afghanistan's National Assembly": not a place argument
+                    if after <= place.start < end:
+                        place.descriptor = True
+                right = end
+        position = Position(title=title, place_key=place_key, former=former)
+
+        # named: "Governor X" (a capitalised title right before a name)
+        if doc[t_start].text[:1].isupper() or doc[t_start].is_title:
+            chain = t_end
+            run = self._name_run(doc, chain, 1)
+            if run and run[0] == chain and run[1] - run[0] >= 2:
+                actor = self._person(doc, state, *run)
+                if actor is not None:
+                    state.add_positions(actor, (position,))
+                    self._add_hit(state, run[0], run[1], actor)
+                    self.occupied.update(range(left, right))
+                    return
+        # apposition: "X, (a|the) title ..." or "X (the title ...)"
+        if left >= 2 and doc[left - 1].text in (",", "("):
+            holder = self._holder_before(doc, state, left - 1)
+            if holder is not None:
+                actor, hit = holder
+                state.add_positions(actor, (position,))
+                if hit is not None:
+                    hit.covers_end = right + (1 if right < len(doc) and doc[right].text == ")" else 0)
+                self.occupied.update(range(left, right))
+                return
+        # unnamed: keep only what the text marks as a referring phrase
+        if not (determiner or plural or size or former):
+            return
+        label = doc[left:right].text
+        cls = "Group" if plural or (size and size > 1) else "Person"
+        actor = state.new_actor(cls=cls, label=label, positions=(position,), size=size if cls == "Group" else None)
+        self._add_hit(state, left, right, actor.local_id, confidence=0.6)
+
+    def _holder_before(self, doc: Doc, state: DocState, punct: int):
+        """The person named right before the comma/parenthesis at `punct`, if any."""
+        existing = next((h for h in state.actor_hits if h.end == punct), None)
+        if existing is not None:
+            return existing.actor, existing
+        run = self._name_run(doc, punct - 1, -1)
+        if run and run[1] == punct:
+            actor = self._person(doc, state, *run)
+            if actor is not None:
+                self._add_hit(state, run[0], run[1], actor)
+                hit = next(h for h in state.actor_hits if h.start == run[0] and h.end == run[1])
+                return actor, hit
+        return None
+
+    def _speakers(self, doc: Doc, state: DocState) -> None:
+        """Names next to reporting verbs: "Rahmani said", "said Mirwais Stanikzai", "according to X"."""
+        for token in doc:
+            low = token.lower_
+            candidates = []
+            if low in self.reporting:
+                candidates.append(self._name_run(doc, token.i - 1, -1))
+                candidates.append(self._name_run(doc, token.i + 1, 1))
+            elif low == "to" and token.i > 0 and doc[token.i - 1].lower_ == "according":
+                candidates.append(self._name_run(doc, token.i + 1, 1))
+            for run in candidates:
+                if not run or not (run[0] == token.i + 1 or run[1] == token.i or run[0] == token.i + 1):
+                    continue
+                actor = self._person(doc, state, *run)
+                if actor is not None:
+                    self._add_hit(state, run[0], run[1], actor)
+                    break
+
+
+@Language.factory("kg_actors")
+def make_actor_tagger(nlp: Language, name: str):
+    return ActorTagger(nlp)

@@ -1,0 +1,322 @@
+"""Events: trigger words from the lexicon, their arguments found inside the trigger's clause.
+
+For each trigger (a lexicon phrase), the component
+1. bounds its clause: from the previous clause break, reporting verb or trigger to the next;
+2. drops it when negated ("has not surrendered", "refused to surrender") - a negated event is not a fact;
+3. flips before/after for a passive ("was captured by X");
+4. takes the agent / affected / surrendered-to actors and the places where the lexicon says they sit,
+   ignoring places that only describe another place ("Aybak, the capital of Samangan");
+5. for triggers that allow it, falls back to the place the discourse is about;
+6. keeps it only when its required arguments are there, else records why it was dropped.
+Captures make one event per captured place; other types one event per trigger.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from kg import gazetteer as gazetteer_module
+from kg.extraction import lexicon as lexicon_module
+from kg.extraction.actors import parse_number
+from kg.extraction.records import EventRecord, Participant, TextSpan
+from kg.extraction.sentences import sentence_span
+from kg.extraction.state import DocState
+from kg.ontology import kg_superclasses
+
+BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s"}
+SKIPPABLE = {"already", "also", "reportedly", "then", "now", "completely", "fully", "recently", "allegedly", "have", "has", "had"}
+COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "injured", "Displacement": "displaced"}
+# Surrenders and withdrawals are often told without their place ("the commanders surrendered"):
+# the place is the one the passage is about.
+PLACE_FROM_CONTEXT = {"Surrender", "Defection", "Withdrawal"}
+
+
+class EventTagger:
+    def __init__(self, nlp: Language, gazetteer=None, lexicon=None):
+        self.gazetteer = gazetteer or gazetteer_module.default()
+        self.lexicon = lexicon or lexicon_module.default()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for index, trigger in enumerate(self.lexicon.triggers):
+            self.matcher.add(str(index), [nlp.make_doc(p) for p in trigger.phrases])
+
+    def __call__(self, doc: Doc) -> Doc:
+        state: DocState = doc._.kg
+        found = [(doc[s:e], int(doc.vocab.strings[m])) for m, s, e in self.matcher(doc)]
+        by_span = {}
+        for span, index in found:
+            by_span.setdefault((span.start, span.end), index)
+        spans = filter_spans([span for span, _ in found])
+        self.sentence_starts = [s.start for s in doc.sents]
+        for sent in doc.sents:
+            in_sentence = [s for s in spans if sent.start <= s.start < sent.end]
+            records = []
+            subject = None  # the subject of the previous trigger, for "fled ... or surrendered"
+            for position, span in enumerate(in_sentence):
+                trigger = self.lexicon.triggers[by_span[(span.start, span.end)]]
+                previous_end = in_sentence[position - 1].end if position else sent.start
+                next_start = in_sentence[position + 1].start if position + 1 < len(in_sentence) else sent.end
+                new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject)
+                records.extend(new)
+            state.events.extend(self._merge(records))
+        return doc
+
+    # --- one trigger -----------------------------------------------------------------------------
+    def _event(self, doc, state: DocState, sent, span, trigger, previous_end, next_start, previous_subject):
+        lex = self.lexicon
+        left = self._left_bound(doc, state, sent.start, previous_end, span.start)
+        right = self._right_bound(doc, span.end, next_start)
+        where = f"{doc[span.start:span.end].text!r} at {doc[span.start].idx}"
+        coordinated = self._coordinated(doc, span.start, left) and previous_subject is not None
+
+        negators = [t for t in doc[max(left, span.start - lex.negation_window):span.start] if t.lower_ in lex.negation_words]
+        if negators:
+            state.dropped.append(f"{trigger.type} {where}: negated by {negators[0].text!r}")
+            return [], previous_subject
+
+        positions = {"agent": trigger.agent, "affected": trigger.affected, "surrendered_to": trigger.surrendered_to, "place": trigger.place}
+        passive = trigger.passive and self._is_passive(doc, span.start, left)
+        if passive:
+            positions = {k: {"before": "after", "after": "before"}.get(v, v) for k, v in positions.items()}
+            if trigger.agent != "none":
+                positions["agent"] = "after:by"
+            if trigger.affected == "none" and trigger.agent != "none":
+                positions["affected"] = "before"
+
+        roles = {}
+        for role in ("agent", "affected", "surrendered_to"):
+            if coordinated and positions[role] == "before":
+                roles[role] = previous_subject  # "forces fled ... or surrendered": one subject, two verbs
+                continue
+            actor = self._actor(doc, state, positions[role], span, left, right)
+            if actor is not None:
+                roles[role] = actor
+        subject = next((roles[r] for r in ("agent", "affected") if positions[r] == "before" and r in roles), None)
+        places = self._places(doc, state, positions["place"], span, left, right, trigger.place_kinds)
+        main = roles.get("affected") or roles.get("agent")
+        if trigger.type in PLACE_FROM_CONTEXT and main and state.actors[main].cls in ("Person", "Group") and (
+            not places or all(self.gazetteer.places[k].kind == "country" for k in places)
+        ):
+            # people and local groups surrender where the passage is; an organisation has no such place
+            focus = self._focus_province(doc, state, span.start)
+            places = [focus] if focus else places
+
+        missing = [r for r in trigger.requires if (r == "place" and not places) or (r != "place" and r not in roles)]
+        if missing:
+            state.dropped.append(f"{trigger.type} {where}: no {', '.join(missing)} found")
+            return [], subject or previous_subject
+
+        participants = []
+        role_names = {"agent": "AgentRole", "affected": "AffectedRole", "surrendered_to": "SurrenderedToRole"}
+        for role, actor in roles.items():
+            if all(p.actor != actor for p in participants):
+                participants.append(Participant(actor, role_names[role]))
+        begin, end = sentence_span(doc, sent.start, sent.end)
+        common = dict(
+            type=trigger.type,
+            trigger=TextSpan(span.start_char, span.end_char, span.text),
+            sentence=TextSpan(begin, end, doc.text[begin:end]),
+            participants=tuple(participants),
+            time=self._time(state, span, left, right, first=previous_end == sent.start or left > previous_end),
+            counts=self._counts(doc, trigger.type, span, left, right),
+            modality=self._modality(doc, state, sent, span),
+            according_to=self._speaker(state, sent, span),
+        )
+        if trigger.type == "CaptureOfTerritory":
+            return [EventRecord(places=(place,), **common) for place in places], subject or previous_subject
+        return [EventRecord(places=tuple(places), **common)], subject or previous_subject
+
+    def _coordinated(self, doc, trigger_start, left) -> bool:
+        i = trigger_start - 1
+        while i >= left and (doc[i].lower_ in SKIPPABLE or doc[i].text == ","):
+            i -= 1
+        return i >= left and doc[i].lower_ in self.lexicon.coordinators
+
+    def _left_bound(self, doc, state, sent_start, previous_end, trigger_start) -> int:
+        left = max(sent_start, previous_end)
+        for token in doc[left:trigger_start]:
+            if token.lower_ in self.lexicon.clause_breaks:
+                left = token.i + 1
+        # "X said that <clause>": the clause starts after the reporting verb (and "that")
+        for attribution in state.attributions:
+            if left <= attribution.verb < trigger_start and doc[attribution.verb].lower_ != "according":
+                left = attribution.verb + 1
+                if left < trigger_start and doc[left].lower_ == "that":
+                    left += 1
+        return left
+
+    def _right_bound(self, doc, trigger_end, next_start) -> int:
+        for token in doc[trigger_end:next_start]:
+            if token.lower_ in self.lexicon.clause_breaks or token.text in (";",):
+                return token.i
+        return next_start
+
+    @staticmethod
+    def _is_passive(doc, trigger_start, left) -> bool:
+        i = trigger_start - 1
+        while i >= left and doc[i].lower_ in SKIPPABLE:
+            i -= 1
+        return i >= left and doc[i].lower_ in BE_FORMS and doc[trigger_start].lower_.endswith(("ed", "en", "ken"))
+
+    def _visible(self, doc, state: DocState, left: int, right: int, trigger_start: int):
+        """Actor mentions inside [left, right) that can be arguments: not inside a modifier segment
+        (", notably those headed by X,") that closes before the trigger."""
+        hits = [h for h in state.actor_hits if left <= h.start and h.end <= right]
+        return [h for h in hits if not self._in_modifier(doc, h.start, left, trigger_start)]
+
+    def _in_modifier(self, doc, index: int, left: int, trigger_start: int) -> bool:
+        comma_before = max((t.i for t in doc[left:index] if t.text == ","), default=None)
+        if comma_before is None or not any(t.text == "," for t in doc[index:trigger_start]):
+            return False
+        segment = " " + " ".join(t.lower_ for t in doc[comma_before + 1:index]) + " "
+        return any(" " + marker + " " in segment for marker in self.lexicon.modifier_markers)
+
+    def _actor(self, doc, state: DocState, position: str, span, left, right) -> int | None:
+        if position == "none":
+            return None
+        head, _, word = position.partition(":")
+        hits = self._visible(doc, state, left, right, span.start)
+        if head == "before":
+            before = [h for h in hits if max(h.end, h.covers_end) <= span.start]
+            return before[-1].actor if before else None
+        if head == "after":
+            start = span.end
+            if word:
+                marker = next((t.i for t in doc[span.end:min(right, span.end + 4)] if t.lower_ == word), None)
+                if marker is None:
+                    return None
+                start = marker + 1
+            after = [h for h in hits if h.start >= start]
+            return after[0].actor if after and after[0].start - start <= 3 else None
+        return None
+
+    def _places(self, doc, state: DocState, position: str, span, left, right, kinds) -> list[str]:
+        """Places next to the trigger: the nearest one within a few tokens, and those listed with it
+        ("Zaranj, Sheberghan and Taloqan"); a place further away belongs to another predicate."""
+        if position == "none":
+            return []
+        candidates = [h for h in state.places if left <= h.start and h.end <= right]
+        chains = []
+        if position in ("after", "any"):
+            chains.append(self._chain(doc, [h for h in candidates if h.start >= span.end], span.end))
+        if position in ("before", "any"):
+            before = [h for h in candidates if h.end <= span.start][::-1]
+            chains.append(self._chain(doc, before, span.start, backwards=True))
+        result = []
+        for hit in (h for chain in chains for h in chain):
+            if hit.descriptor:
+                continue  # walked over to reach the place it describes, never an argument itself
+            if self.gazetteer.places[hit.key].kind in kinds and hit.key not in result:
+                result.append(hit.key)
+        # a country is only the place when nothing more precise is named
+        if any(self.gazetteer.places[k].kind != "country" for k in result):
+            result = [k for k in result if self.gazetteer.places[k].kind != "country"]
+        return result
+
+    @classmethod
+    def _chain(cls, doc, hits, anchor: int, *, backwards: bool = False, first_gap: int = 8):
+        chain, edge = [], anchor
+        for hit in hits:
+            if not chain:
+                if ((edge - hit.end) if backwards else (hit.start - edge)) > first_gap:
+                    break
+            elif not (cls._apposed(chain[-1], hit) or cls._list_gap(doc[hit.end:edge] if backwards else doc[edge:hit.start])):
+                break
+            chain.append(hit)
+            edge = hit.start if backwards else hit.end
+        return chain
+
+    @staticmethod
+    def _apposed(a, b) -> bool:
+        return a.head == b.start or b.head == a.start
+
+    @staticmethod
+    def _list_gap(tokens) -> bool:
+        """Do `tokens` only separate two items of a list? (", ", " and ", ", 50 km to the east, and ")"""
+        if len(tokens) > 16:
+            return False
+        words, depth = [], 0
+        for token in tokens:  # drop parenthesised asides
+            if token.text == "(":
+                depth += 1
+            elif token.text == ")":
+                depth = max(0, depth - 1)
+            elif depth == 0:
+                words.append(token.text.lower())
+        pieces = " ".join(words).split(",")
+        outer = [pieces[0], pieces[-1]] if len(pieces) > 1 else pieces
+        # the pieces between two commas are appositions; what is outside them must be separators only
+        return all(set(piece.split()) <= {"and", "or", "as", "well"} for piece in outer) and (
+            len(pieces) > 1 or bool(words)
+        )
+
+    def _focus_province(self, doc, state: DocState, before: int, sentences_back: int = 2) -> str | None:
+        """The province the passage is about: that of the last place named in this sentence or the
+        `sentences_back` before it."""
+        current = max(i for i, start in enumerate(self.sentence_starts) if start <= before)
+        horizon = self.sentence_starts[max(0, current - sentences_back)]
+        for hit in reversed(state.places):
+            if horizon <= hit.start < before:
+                province = self.gazetteer.province_of(hit.key)
+                if province is not None:
+                    return province.key
+        return None
+
+    @staticmethod
+    def _time(state: DocState, span, left: int, right: int, *, first: bool):
+        """The first time expression after the trigger in its clause; else, for the clause's first
+        trigger, the last one before it ("On Saturday night, the Taliban captured ...")."""
+        after = [t for t in state.times if span.end <= t.start and t.end <= right]
+        if after:
+            return after[0].value
+        before = [t for t in state.times if left <= t.start and t.end <= span.start] if first else []
+        return before[-1].value if before else None
+
+    def _counts(self, doc, event_type, span, left, right):
+        prop = COUNT_PROPERTY.get(event_type)
+        if prop is None:
+            return ()
+        for token in list(doc[left:span.start])[::-1] + list(doc[span.end:right]):
+            value = parse_number(token.text)
+            if value is not None and token.like_num:
+                return ((prop, value),)
+        return ()
+
+    def _modality(self, doc, state, sent, span) -> str:
+        lowered = " " + " ".join(t.lower_ for t in sent) + " "
+        if any(" " + phrase + " " in lowered for phrase in self.lexicon.reported):
+            return "Reported"
+        attribution = self._attribution(state, sent, span)
+        return "Claimed" if attribution and attribution.claimed else "Asserted"
+
+    @staticmethod
+    def _attribution(state, sent, span):
+        inside = [a for a in state.attributions if sent.start <= a.verb < sent.end]
+        before = [a for a in inside if a.verb < span.start]
+        return before[-1] if before else (inside[0] if inside else None)
+
+    def _speaker(self, state, sent, span):
+        attribution = self._attribution(state, sent, span)
+        return attribution.speaker if attribution else None
+
+    @staticmethod
+    def _merge(records: list[EventRecord]) -> list[EventRecord]:
+        """'surrendered and joined the Taliban': one event of the most specific type, not two."""
+        kept: list[EventRecord] = []
+        for record in records:
+            twin = next((k for k in kept if k.participants and k.participants[:1] == record.participants[:1]
+                         and (record.type in kg_superclasses(k.type) or k.type in kg_superclasses(record.type))), None)
+            if twin is None:
+                kept.append(record)
+                continue
+            specific = record if twin.type in kg_superclasses(record.type) else twin
+            kept[kept.index(twin)] = EventRecord(**{**specific.__dict__, "places": twin.places or record.places,
+                                                    "time": twin.time or record.time})
+        return kept
+
+
+@Language.factory("kg_events")
+def make_event_tagger(nlp: Language, name: str):
+    return EventTagger(nlp)

@@ -1,0 +1,140 @@
+"""Loading the lexicon data files (kg/data/lexicon/*.toml) into typed, validated objects."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kg.errors import DataFileError
+from kg.vocab import EVENT_TYPES
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
+POSITIONS = {"before", "after", "any", "none"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    type: str
+    phrases: tuple[str, ...]
+    agent: str = "none"
+    affected: str = "none"
+    surrendered_to: str = "none"
+    place: str = "any"
+    place_kinds: tuple[str, ...] = ("city", "province", "district", "facility", "country")
+    requires: tuple[str, ...] = ()
+    passive: bool = True
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: tuple[Trigger, ...]
+    negation_words: frozenset[str]
+    negation_window: int
+    reported: tuple[str, ...]
+    claimed: frozenset[str]
+    reporting_verbs: frozenset[str]
+    reporting_prefixes: tuple[str, ...]
+    pronouns: frozenset[str]
+    clause_breaks: frozenset[str]
+    modifier_markers: tuple[str, ...]
+    coordinators: frozenset[str]
+    weekdays: tuple[str, ...]
+    parts_of_day: frozenset[str]
+    relative_days: dict[str, int]
+    months: tuple[str, ...]
+    armed_group_descriptors: tuple[str, ...]
+    armed_group_default: str
+    descriptor_refers_to: dict[str, str]
+    titles: tuple[str, ...]
+    title_modifiers: frozenset[str]
+    former_words: frozenset[str]
+    approximators: tuple[str, ...]
+    name_stopwords: frozenset[str]
+    honorifics: frozenset[str]
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{path}: {exc}", hint="fix the TOML syntax at the line named") from exc
+    except OSError as exc:
+        raise DataFileError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _position(value: str, path: Path, index: int, name: str) -> str:
+    head = value.split(":", 1)[0]
+    if head not in POSITIONS:
+        raise DataFileError(f"{path}: trigger #{index} {name} = {value!r}", hint=f"use one of {sorted(POSITIONS)}, or 'after:<word>'")
+    return value
+
+
+def _triggers(path: Path) -> tuple[Trigger, ...]:
+    triggers = []
+    for index, raw in enumerate(_read(path).get("trigger", []), start=1):
+        if raw.get("type") not in EVENT_TYPES:
+            raise DataFileError(f"{path}: trigger #{index} has type {raw.get('type')!r}", hint=f"use one of {list(EVENT_TYPES)}")
+        if not raw.get("phrases"):
+            raise DataFileError(f"{path}: trigger #{index} ({raw['type']}) has no phrases")
+        unknown = set(raw) - set(Trigger.__dataclass_fields__)
+        if unknown:
+            raise DataFileError(f"{path}: trigger #{index} has unknown keys {sorted(unknown)}")
+        values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items()}
+        for name in ("agent", "affected", "surrendered_to", "place"):
+            if name in values:
+                _position(values[name], path, index, name)
+        triggers.append(Trigger(**values))
+    return tuple(triggers)
+
+
+def plural(title: str) -> str:
+    """'deputy governor' -> 'deputy governors'; 'spokesman' -> 'spokesmen'."""
+    if title.endswith("man"):
+        return title[:-3] + "men"
+    if title.endswith(("s", "sh", "ch")):
+        return title + "es"
+    return title + "s"
+
+
+def load(directory: Path = LEXICON_DIR) -> Lexicon:
+    language = _read(directory / "language.toml")
+    actors = _read(directory / "actors.toml")
+    try:
+        descriptors = actors["descriptors"]
+        titles = actors["titles"]
+        return Lexicon(
+            triggers=_triggers(directory / "events.toml"),
+            negation_words=frozenset(w.lower() for w in language["negation"]["words"]),
+            negation_window=int(language["negation"]["window"]),
+            reported=tuple(language["modality"]["reported"]),
+            claimed=frozenset(w.lower() for w in language["modality"]["claimed"]),
+            reporting_verbs=frozenset(w.lower() for w in language["reporting"]["verbs"]),
+            reporting_prefixes=tuple(language["reporting"]["prefixes"]),
+            pronouns=frozenset(language["reporting"]["pronouns"]),
+            clause_breaks=frozenset(language["clauses"]["breaks"]),
+            modifier_markers=tuple(language["clauses"]["modifier_markers"]),
+            coordinators=frozenset(language["clauses"]["coordinators"]),
+            weekdays=tuple(language["time"]["weekdays"]),
+            parts_of_day=frozenset(language["time"]["parts_of_day"]),
+            relative_days=dict(language["time"]["relative"]),
+            months=tuple(language["time"]["months"]),
+            armed_group_descriptors=tuple(descriptors["armed_group"]),
+            armed_group_default=descriptors["armed_group_default"],
+            descriptor_refers_to=dict(descriptors.get("refers_to", {})),
+            titles=tuple(titles["offices"]),
+            title_modifiers=frozenset(w.lower() for w in titles["modifiers"]),
+            former_words=frozenset(titles["former"]),
+            approximators=tuple(titles["approximators"]),
+            name_stopwords=frozenset(actors["names"]["stopwords"]),
+            honorifics=frozenset(actors["names"]["honorifics"]),
+        )
+    except KeyError as exc:
+        raise DataFileError(f"{directory}: missing key {exc}", hint="compare with the shipped lexicon files") from exc
+
+
+@cache
+def default() -> Lexicon:
+    return load()

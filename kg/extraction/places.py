@@ -1,0 +1,134 @@
+"""Place mentions: gazetteer names and aliases, context cues, and anaphors resolved from context.
+
+Computes first (matches and their cues), then writes PlaceHits to the document state in text order,
+keeping a discourse focus (the last province and city named) to resolve "the provincial capital",
+"the province" and "the city".
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from kg import gazetteer as gazetteer_module
+from kg.extraction.state import PlaceHit
+from kg.linking import link_place
+from kg.slug import fold
+
+ANAPHORS = {
+    # pattern label -> what it refers to
+    "CAPITAL": [[{"LOWER": "the"}, {"LOWER": {"IN": ["provincial", "province's"]}, "OP": "?"}, {"LOWER": "capital"}]],
+    "PROVINCE": [[{"LOWER": "the"}, {"LOWER": {"IN": ["entire", "whole", "same"]}, "OP": "?"}, {"LOWER": "province"}]],
+    "CITY": [[{"LOWER": "the"}, {"LOWER": {"IN": ["entire", "whole"]}, "OP": "?"}, {"LOWER": "city"}]],
+}
+DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near", "seat", "which", "province", "city", "just",
+                      "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
+              "southwestern", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+
+
+class PlaceTagger:
+    def __init__(self, nlp: Language, gazetteer=None):
+        self.gazetteer = gazetteer or gazetteer_module.default()
+        self.names = PhraseMatcher(nlp.vocab, attr="LOWER")
+        by_form: dict[str, str] = {}
+        for form in self.gazetteer.place_names:
+            by_form.setdefault(form, form)
+        self.names.add("PLACE", [nlp.make_doc(form) for form in by_form])
+        self.anaphors = Matcher(nlp.vocab)
+        for label, patterns in ANAPHORS.items():
+            self.anaphors.add(label, patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = doc._.kg
+        spans = [doc[s:e] for _, s, e in self.names(doc)]
+        # Proper names only: the first letter is upper case ("Kunduz", "AIPIC"), not a common word.
+        spans = [s for s in spans if s.text[:1].isupper()]
+        named = filter_spans(spans)
+        anaphors = []
+        for match_id, start, end in self.anaphors(doc):
+            label = doc.vocab.strings[match_id]
+            # "the capital of X" names X's capital explicitly; only a bare "the capital" is anaphoric
+            if end < len(doc) and doc[end].lower_ in ("of", "'s", "’s"):
+                continue
+            if any(s.start < end and start < s.end for s in named):
+                continue
+            anaphors.append((start, end, label))
+        items = [(s.start, s.end, None) for s in named] + sorted(set(anaphors))
+        items.sort()
+        focus_province = focus_city = None
+        previous: PlaceHit | None = None
+        for start, end, anaphor in items:
+            if anaphor is None:
+                hit = self._link(doc, start, end)
+            else:
+                hit = self._resolve(start, end, anaphor, focus_province, focus_city)
+            if hit is None:
+                continue
+            if previous is not None and anaphor is None and self._describes(doc, previous, hit):
+                hit.descriptor, hit.head = True, previous.start
+            place = self.gazetteer.places[hit.key]
+            province = self.gazetteer.province_of(place.key)
+            if place.kind == "city":
+                focus_city = place.key
+            if province is not None and not hit.descriptor:
+                focus_province = province.key
+            elif province is not None and hit.descriptor and previous is not None:
+                focus_province = province.key
+            state.places.append(hit)
+            previous = hit
+        return doc
+
+    def _link(self, doc: Doc, start: int, end: int) -> PlaceHit | None:
+        form = fold(doc[start:end].text)
+        candidates = self.gazetteer.place_names.get(form, set())
+        cue = None
+        after = doc[end].lower_ if end < len(doc) else ""
+        before = [t.lower_ for t in doc[max(0, start - 3):start]]
+        if after in ("province", "provinces", "city", "district", "town"):
+            cue = after
+        elif before[-2:] == ["province", "of"] or before[-1:] == ["province"]:
+            cue = "province"
+        elif before[-2:] == ["city", "of"] or before[-2:] == ["town", "of"]:
+            cue = "city"
+        link = link_place(self.gazetteer, candidates, cue)
+        if link is None:
+            return None
+        return PlaceHit(start, end, link.key, link.confidence, link.rejected)
+
+    def _resolve(self, start, end, anaphor, focus_province, focus_city) -> PlaceHit | None:
+        if focus_province is None:
+            return None
+        if anaphor == "PROVINCE":
+            return PlaceHit(start, end, focus_province, 0.7, anaphoric=True)
+        if anaphor == "CAPITAL":
+            capital = self.gazetteer.capital_of(focus_province)
+            return PlaceHit(start, end, capital.key, 0.7, anaphoric=True) if capital else None
+        if anaphor == "CITY":
+            key = focus_city or (c.key if (c := self.gazetteer.capital_of(focus_province)) else None)
+            return PlaceHit(start, end, key, 0.6, anaphoric=True) if key else None
+        return None
+
+    @staticmethod
+    def _describes(doc: Doc, head: PlaceHit, hit: PlaceHit) -> bool:
+        """Is `hit` inside an apposition describing `head`? ("Aybak, the capital of Samangan",
+        "Mihtarlam, northeast of Kabul") - such a place is an attribute, not an argument."""
+        between = doc[head.end:hit.start]
+        if not between or len(between) > 16 or between[0].text not in (",", "("):
+            return False
+        if any(t.is_sent_start or t.text in (".", "!", "?") or "\n" in t.text for t in between):
+            return False
+        words = [t.lower_ for t in between if not t.is_punct and t.lower_ not in DIRECTIONS | {"the"}]
+        if words[-2:] in (["capital", "of"], ["seat", "of"], ["province", "of"]):
+            return True
+        # a single apposition: no second comma or closing parenthesis before the place
+        if any(t.text in (",", ")") for t in between[1:]) or "and" in words:
+            return False
+        first = next((t.lower_ for t in between[1:] if not t.is_punct), "")
+        return first in DESCRIPTOR_OPENERS
+
+@Language.factory("kg_places")
+def make_place_tagger(nlp: Language, name: str):
+    return PlaceTagger(nlp)

@@ -1,0 +1,26 @@
+"""Sentence boundaries: spaCy's sentencizer, plus a break at every line end.
+
+News copy has headlines, datelines and captions without final punctuation; a line break ends them.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@Language.component("kg_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of tokens [start, end) without leading/trailing whitespace tokens."""
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)

@@ -1,0 +1,68 @@
+"""The per-document working state that pipeline components read and extend (doc._.kg)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kg.extraction.records import ActorRef, EventRecord, Position, TimeValue
+
+
+@dataclass
+class PlaceHit:
+    start: int  # token indices, end exclusive
+    end: int
+    key: str
+    confidence: float
+    rejected: tuple[str, ...] = ()
+    anaphoric: bool = False
+    descriptor: bool = False  # an attribute, not an argument: "Aybak, capital of Samangan", "governor of Samangan"
+    head: int | None = None  # token start of the place this one describes, for appositions
+
+
+@dataclass
+class ActorHit:
+    start: int
+    end: int
+    actor: int
+    covers_end: int = -1  # end of the apposition folded into this mention, if any
+    confidence: float = 1.0
+
+
+@dataclass
+class TimeHit:
+    start: int
+    end: int
+    value: TimeValue
+
+
+@dataclass
+class Attribution:
+    verb: int  # token index of the reporting verb (or of "according")
+    speaker: int | None  # actor local id
+    claimed: bool
+
+
+@dataclass
+class DocState:
+    published: dt.date | None
+    places: list[PlaceHit] = field(default_factory=list)
+    actors: dict[int, ActorRef] = field(default_factory=dict)
+    actor_hits: list[ActorHit] = field(default_factory=list)
+    times: list[TimeHit] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+    def new_actor(self, **fields) -> ActorRef:
+        actor = ActorRef(local_id=len(self.actors) + 1, **fields)
+        self.actors[actor.local_id] = actor
+        return actor
+
+    def add_positions(self, actor_id: int, positions: tuple[Position, ...]) -> None:
+        actor = self.actors[actor_id]
+        merged = actor.positions + tuple(p for p in positions if p not in actor.positions)
+        self.actors[actor_id] = ActorRef(**{**actor.__dict__, "positions": merged})
+
+    def actor_at(self, index: int) -> ActorHit | None:
+        return next((h for h in self.actor_hits if h.start <= index < max(h.end, h.covers_end)), None)

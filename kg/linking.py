@@ -1,0 +1,54 @@
+"""Linking place mentions to gazetteer entries (and so to Wikidata), with a confidence.
+
+Rules, in order (documented in the README):
+1. An explicit cue decides: "Kunduz province" / "province of Kunduz" -> the province;
+   "city of Kunduz" / "Kunduz city" -> the city; "X district" -> the district.
+2. A bare name that is only one thing's name links to that thing.
+3. A bare name shared by several places follows the gazetteer's preference: a provincial capital,
+   then a province, then another city, then a district; a district is never chosen bare.
+4. Nothing else links: an unknown name stays unlinked (the caller keeps no place).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.gazetteer import Gazetteer, Place
+
+CUE_KIND = {"province": "province", "provinces": "province", "city": "city", "town": "city", "district": "district"}
+
+
+@dataclass(frozen=True)
+class Link:
+    key: str
+    confidence: float
+    rejected: tuple[str, ...]
+
+
+def _preference(place: Place) -> int:
+    if place.kind == "city" and place.is_capital:
+        return 0
+    return {"province": 1, "country": 1, "city": 2, "facility": 3, "district": 4}[place.kind]
+
+
+def link_place(gazetteer: Gazetteer, candidates: set[str], cue: str | None) -> Link | None:
+    """Choose one of `candidates` (gazetteer keys sharing a surface form) given a context cue."""
+    places = sorted((gazetteer.places[k] for k in candidates), key=lambda p: (_preference(p), p.key))
+    if not places:
+        return None
+    wanted = CUE_KIND.get(cue or "")
+    if wanted:
+        chosen = [p for p in places if p.kind == wanted]
+        if len(chosen) == 1:
+            return Link(chosen[0].key, 0.95, tuple(p.key for p in places if p is not chosen[0]))
+        if len(chosen) > 1:
+            return None  # e.g. two districts of one name: ambiguous, stay unlinked
+    if len(places) == 1:
+        only = places[0]
+        if only.kind == "district" and wanted != "district":
+            return None  # bare district names collide with common words and other places
+        return Link(only.key, 0.9, ())
+    best = places[0]
+    if best.kind == "district":
+        return None
+    return Link(best.key, 0.75, tuple(p.key for p in places[1:]))

@@ -1,0 +1,76 @@
+"""The ASGI app: /sparql, /graphql, a tiny home page and /healthz, with one JSON error shape."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import Mount, Route
+
+from kg.errors import KGError
+from kg.server.http import http_error_handler, internal_error_handler, kg_error_handler
+from kg.server.sparql import ALLOW, sparql_endpoint
+from kg.store import GraphStore
+
+HOME = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kg</title></head>
+<body><h1>kg: a knowledge graph of news events</h1>
+<ul>
+<li><a href="/sparql">/sparql</a>: SPARQL 1.1 endpoint (GET for the service description)</li>
+{graphql}</ul></body></html>
+"""
+
+
+def create_app(store: GraphStore) -> Starlette:
+    """The whole HTTP service over `store`."""
+    graphql = _graphql(store)
+    graphql_item = '<li><a href="/graphql">/graphql</a>: GraphQL endpoint</li>\n' if graphql else ""
+
+    async def home(request: Request) -> HTMLResponse:
+        return HTMLResponse(HOME.format(graphql=graphql_item))
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    routes = [
+        Route("/", home),
+        Route("/healthz", healthz),
+        Route("/sparql", sparql_endpoint(store), methods=[m.strip() for m in ALLOW.split(",")]),
+    ]
+    if graphql is not None:
+        # The Route answers /graphql itself (a Mount alone would redirect it to /graphql/).
+        routes += [Route("/graphql", graphql), Mount("/graphql", graphql)]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            # YASGUI and other browser clients query from other origins.
+            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["*"], max_age=86400),
+        ],
+        exception_handlers={
+            KGError: kg_error_handler,
+            HTTPException: http_error_handler,
+            Exception: internal_error_handler,
+        },
+    )
+    app.state.store = store
+    return app
+
+
+def _graphql(store: GraphStore):
+    from kg.server.graphql import graphql_app  # lazy: the GraphQL layer is optional until it lands
+
+    try:
+        return graphql_app(store)
+    except NotImplementedError:
+        return None
+
+
+def serve(store: GraphStore, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve `store` over HTTP until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(store), host=host, port=port)

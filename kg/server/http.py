@@ -1,0 +1,106 @@
+"""Shared HTTP helpers: the JSON error shape, HTTP-only errors, and Accept negotiation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from kg.errors import KGError
+
+
+class Forbidden(KGError):
+    http_status = 403
+    code = "forbidden"
+
+
+class NotAcceptable(KGError):
+    http_status = 406
+    code = "not_acceptable"
+
+
+class UnsupportedMediaType(KGError):
+    http_status = 415
+    code = "unsupported_media_type"
+
+
+_STATUS_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def error_response(exc: KGError, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(exc.as_json(), status_code=exc.http_status, headers=headers)
+
+
+async def kg_error_handler(request: Request, exc: KGError) -> JSONResponse:
+    return error_response(exc)
+
+
+async def http_error_handler(request: Request, exc: HTTPException) -> JSONResponse:
+    """Starlette's own 404/405 answers, in the same shape as every other error."""
+    error = KGError(exc.detail)
+    error.http_status = exc.status_code
+    error.code = _STATUS_CODES.get(exc.status_code, "http_error")
+    return error_response(error, headers=exc.headers)
+
+
+async def internal_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    return error_response(KGError("internal server error", hint="the server log has the traceback"))
+
+
+# --- content negotiation (RFC 9110 §12.5.1) ---------------------------------------------
+def parse_accept(header: str | None) -> list[tuple[str, str, float]]:
+    """(type, subtype, q) per media range; a missing or empty header accepts anything."""
+    if not header or not header.strip():
+        return [("*", "*", 1.0)]
+    ranges = []
+    for part in header.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if "/" not in media:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0  # unreadable weight: ignore the range rather than guess
+        major, _, minor = media.lower().partition("/")
+        ranges.append((major, minor, q))
+    return ranges
+
+
+def _match(offer: str, ranges: list[tuple[str, str, float]]) -> tuple[float, int]:
+    """q and specificity of the most specific range matching `offer` (specificity -1: none)."""
+    major, _, minor = offer.lower().partition("/")
+    best = (0.0, -1)
+    for r_major, r_minor, q in ranges:
+        if (r_major, r_minor) == (major, minor):
+            specificity = 2
+        elif (r_major, r_minor) == (major, "*"):
+            specificity = 1
+        elif (r_major, r_minor) == ("*", "*"):
+            specificity = 0
+        else:
+            continue
+        if specificity > best[1]:
+            best = (q, specificity)
+    return best
+
+
+def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
+    """The offer the client prefers, or None when it accepts none of them.
+
+    Higher q wins; on a tie the offer named exactly beats one matched by a wildcard, then the
+    earlier offer (the server's preference) wins.
+    """
+    ranges = parse_accept(accept)
+    best, best_key = None, (0.0, -1, 0)
+    for index, offer in enumerate(offers):
+        q, specificity = _match(offer, ranges)
+        key = (q, specificity, -index)
+        if q > 0 and (best is None or key > best_key):
+            best, best_key = offer, key
+    return best

@@ -1,0 +1,229 @@
+"""The SPARQL 1.1 Protocol endpoint (https://www.w3.org/TR/sparql11-protocol/), read-only.
+
+Queries run, and their answers are serialised, in a worker thread: pyoxigraph result iterators are
+bound to the thread that created them, so nothing here iterates results on the event loop.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kg.errors import KGError, UsageError
+from kg.server.http import Forbidden, NotAcceptable, UnsupportedMediaType, error_response, negotiate
+from kg.store import GraphStore
+from kg.terms import IRI
+
+# Offered media types -> store format names, in order of preference (the first is the default).
+RESULT_MEDIA = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+}
+GRAPH_MEDIA = {
+    "text/turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml",
+    "application/ld+json": "jsonld",
+    "application/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/json": "jsonld",
+}
+# `format=` names; the aliases cover what SPARQLWrapper sends (it adds format=<its return format>).
+RESULT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
+GRAPH_NAMES = {
+    "turtle": "turtle", "ttl": "turtle", "n3": "turtle",
+    "ntriples": "ntriples", "nt": "ntriples", "n-triples": "ntriples",
+    "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "xml": "rdfxml",
+    "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
+}
+GRAPH_TYPES = {name: media for media, name in reversed(GRAPH_MEDIA.items())}
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+ALLOW = "GET, HEAD, POST, OPTIONS"
+
+# The query form is only known after parsing; this skips the prologue to pick the formats to
+# negotiate before running anything. A wrong guess is harmless: the result kind is checked again.
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.I)
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*")
+
+
+def query_form(query: str) -> str | None:
+    """'results' for SELECT/ASK, 'graph' for CONSTRUCT/DESCRIBE, None when unsure."""
+    match = _FORM.match(query, _PROLOGUE.match(query).end())
+    if match is None:
+        return None
+    return "graph" if match.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else "results"
+
+
+def sparql_endpoint(store: GraphStore):
+    """The Starlette endpoint for /sparql (GET, HEAD, POST, OPTIONS)."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            response = await _handle(store, request)
+        except KGError as exc:
+            response = error_response(exc)
+        response.headers["Vary"] = "Accept"
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return endpoint
+
+
+async def _handle(store: GraphStore, request: Request) -> Response:
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": ALLOW})
+    params = await _read_params(request)
+    accept = request.headers.get("accept")
+    # format= may repeat or list several values (SPARQLWrapper sends "tsv" and its media type);
+    # unknown ones are skipped as long as one is known.
+    requested = [f.strip().lower() for v in params.get("format", []) for f in v.split(",") if f.strip()]
+    formats = [f for f in requested if _pick(f, RESULT_NAMES, RESULT_MEDIA) or _pick(f, GRAPH_NAMES, GRAPH_MEDIA)]
+    if requested and not formats:
+        raise UsageError(f"unknown format={','.join(requested)}",
+                         hint="use json, xml, csv or tsv for SELECT/ASK; turtle, ntriples, rdfxml or jsonld "
+                              "for CONSTRUCT/DESCRIBE; or a media type")
+    result_format = _choose(formats, accept, RESULT_NAMES, RESULT_MEDIA)
+    graph_format = _choose(formats, accept, GRAPH_NAMES, GRAPH_MEDIA)
+
+    queries = params.get("query", [])
+    if not queries:
+        if request.method in ("GET", "HEAD"):
+            return _service_description(request, graph_format, accept, formats)
+        raise UsageError("missing query",
+                         hint="send the query as `query=` (form) or as an application/sparql-query body")
+    if len(queries) > 1:
+        raise UsageError("the query was given more than once",
+                         hint="send exactly one query: in the URL for GET, in the body for POST")
+    query = queries[0]
+    if not query.strip():
+        raise UsageError("empty query")
+
+    form = query_form(query)
+    if (form == "results" and result_format is None) or (form == "graph" and graph_format is None):
+        raise _not_acceptable(form, accept, formats)
+    answer = await run_in_threadpool(
+        store.execute,
+        query,
+        result_format=result_format or "json",
+        graph_format=graph_format or "turtle",
+        default_graphs=_graphs(params, "default-graph-uri"),
+        named_graphs=_graphs(params, "named-graph-uri"),
+    )
+    kind = "graph" if answer.kind == "graph" else "results"
+    if (kind == "results" and result_format is None) or (kind == "graph" and graph_format is None):
+        raise _not_acceptable(kind, accept, formats)
+    return Response(answer.body, media_type=answer.media_type)
+
+
+async def _read_params(request: Request) -> dict[str, list[str]]:
+    """All protocol parameters, from the URL and (for POST) the body; refuses updates."""
+    params = _multi(request.query_params.multi_items())
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "")
+        media, *options = (part.strip() for part in content_type.split(";"))
+        media = media.lower()
+        if media == UPDATE:
+            raise _updates_disabled()
+        if media not in (FORM, QUERY):
+            raise UnsupportedMediaType(
+                f"cannot read a POST body of type {content_type or '(none)'!r}",
+                hint=f"POST the query as {FORM} (query=...) or as {QUERY}")
+        charset = next((o.split("=", 1)[1].strip('"') for o in options if o.lower().startswith("charset=")), "utf-8")
+        try:
+            text = (await request.body()).decode(charset if media == QUERY else "utf-8")
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot decode the request body: {exc}", hint="send UTF-8") from exc
+        body = _multi(parse_qsl(text, keep_blank_values=True)) if media == FORM else {"query": [text]}
+        if "update" in body:
+            raise _updates_disabled()
+        if "query" in params and "query" in body:
+            raise UsageError("the query was given both in the URL and in the body", hint="send it in the body only")
+        for name, values in body.items():
+            params.setdefault(name, []).extend(values)
+    if "update" in params:
+        raise _updates_disabled()
+    return params
+
+
+def _multi(pairs) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def _updates_disabled() -> Forbidden:
+    return Forbidden("SPARQL updates are disabled on this endpoint",
+                     hint="the endpoint is read-only; rebuild the graph to change it")
+
+
+def _pick(value: str, names: dict[str, str], media: dict[str, str]) -> str | None:
+    return names.get(value) or media.get(value.split(";")[0].strip())
+
+
+def _choose(formats: list[str], accept: str | None, names: dict[str, str], media: dict[str, str]) -> str | None:
+    """The store format for one family: `format=` wins over Accept; None when nothing fits."""
+    if formats:
+        return next((name for f in formats if (name := _pick(f, names, media))), None)
+    offer = negotiate(accept, list(media))
+    return media[offer] if offer else None
+
+
+def _not_acceptable(form: str | None, accept: str | None, formats: list[str]) -> NotAcceptable:
+    what, media, names = (("SELECT/ASK", RESULT_MEDIA, "json, xml, csv, tsv") if form == "results"
+                          else ("CONSTRUCT/DESCRIBE", GRAPH_MEDIA, "turtle, ntriples, rdfxml, jsonld"))
+    asked = f"format={','.join(formats)}" if formats else f"Accept: {accept}"
+    return NotAcceptable(f"no acceptable format for {what} answers ({asked})",
+                         hint=f"accept one of {', '.join(media)}; or pass format= one of {names}")
+
+
+def _graphs(params: dict[str, list[str]], name: str) -> list[IRI] | None:
+    values = params.get(name, [])
+    for value in values:
+        if not _IRI.fullmatch(value):
+            raise UsageError(f"{name} is not an absolute IRI: {value!r}")
+    return [IRI(v) for v in values] or None
+
+
+# --- service description (https://www.w3.org/TR/sparql11-service-description/) -------------
+SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "fmt": "http://www.w3.org/ns/formats/"}
+SD_TRIPLES = """\
+[] a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
+        fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:RDF_XML, fmt:JSON-LD ;
+    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
+"""
+
+
+def _service_description(request: Request, graph_format: str | None, accept: str | None,
+                         formats: list[str]) -> Response:
+    if graph_format is None:
+        raise _not_acceptable("graph", accept, formats)
+    # Host comes from the client: escape what could break out of the <IRI>.
+    endpoint = quote(str(request.url.replace(query="", fragment="")), safe=":/?#[]@!$&'()*+,;=%-._~")
+    return Response(_describe(endpoint, graph_format), media_type=GRAPH_TYPES[graph_format])
+
+
+@lru_cache(maxsize=32)
+def _describe(endpoint: str, graph_format: str) -> bytes:
+    triples = SD_TRIPLES.format(endpoint=endpoint)
+    if graph_format == "turtle":  # written by hand, so it keeps its prefixes
+        return ("".join(f"@prefix {p}: <{iri}> .\n" for p, iri in SD_PREFIXES.items()) + "\n" + triples).encode()
+    # Other syntaxes: the same triples as a CONSTRUCT template over an empty store.
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in SD_PREFIXES.items())
+    return GraphStore(None).execute(f"{prologue}CONSTRUCT {{\n{triples}}} WHERE {{}}", graph_format=graph_format).body

@@ -1,0 +1,23 @@
+"""Normalised keys for deterministic IRIs: the same name always gives the same key."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """ASCII-fold and lower-case: 'Mazār-e Sharīf' -> 'mazar-e sharif'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def slug(text: str) -> str:
+    """'Mohammad Noor Rahmani' -> 'mohammad-noor-rahmani'.
+
+    >>> slug("Sar-e Pol")
+    'sar-e-pol'
+    >>> slug("  Mazār-i-Sharīf ")
+    'mazar-i-sharif'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", fold(text).replace("’", "").replace("'", "")).strip("-")
