@@ -47,3 +47,12 @@ def kg_superclasses(local_name: str) -> tuple[str, ...]:
                     result.append(name)
                     frontier.append(parent)
     return tuple(result)
+
+
+@cache
+def kg_label(local_name: str) -> str:
+    """The English rdfs:label of kg:`local_name` ("CaptureOfTerritory" -> "capture of territory")."""
+    for label in graph().objects(rdflib.URIRef(KG.iri + local_name), RDFS.label):
+        if getattr(label, "language", None) in (None, "en"):
+            return str(label)
+    return local_name

@@ -132,7 +132,8 @@ class GraphStore:
     def quads(self, graph: IRI | None = None) -> Iterator[Quad]:
         pattern_graph = ox.NamedNode(graph.value) if graph else None
         for q in self._store.quads_for_pattern(None, None, None, pattern_graph):
-            yield (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object), _from_ox(q.graph_name))
+            graph_name = None if isinstance(q.graph_name, ox.DefaultGraph) else _from_ox(q.graph_name)
+            yield (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object), graph_name)
 
     def _run(self, sparql: str, *, default_graphs=None, named_graphs=None, substitutions=None):
         kwargs = {"prefixes": PREFIXES}
@@ -148,6 +149,8 @@ class GraphStore:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"malformed SPARQL query: {exc}") from exc
+        except (RuntimeError, ValueError) as exc:  # e.g. a substitution of a variable the query cannot take
+            raise QuerySyntaxError(f"cannot run the query: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from exc
 
@@ -200,16 +203,24 @@ class GraphStore:
         except OSError as exc:
             raise StoreError(f"update failed: {exc}") from exc
 
-    def load(self, data: bytes, *, media_type: str, graph: IRI | None) -> None:
-        """Add RDF (Turtle, N-Triples, RDF/XML, JSON-LD, ...) to one graph, in one transaction."""
+    def load(self, data: bytes, *, media_type: str, graph: IRI | None, base_iri: str | None = None) -> None:
+        """Add RDF (Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads) in one transaction.
+
+        Triples go to `graph` (the default graph when None); quads of a dataset format keep their graph.
+        """
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise StoreError(f"unsupported RDF media type {media_type!r}")
         try:
-            quads = list(ox.parse(data, format=fmt, to_graph=_graph_node(graph)) if not fmt.supports_datasets
-                         else ox.parse(data, format=fmt))
+            parsed = list(ox.parse(data, format=fmt, base_iri=base_iri))
         except SyntaxError as exc:
             raise QuerySyntaxError(f"malformed RDF: {exc}") from exc
+        target = _graph_node(graph)
+        quads = [
+            q if isinstance(q, ox.Quad) and not isinstance(q.graph_name, ox.DefaultGraph)
+            else ox.Quad(q.subject, q.predicate, q.object, target)
+            for q in parsed
+        ]
         self._store.extend(quads)
 
     def export(self, fmt: str = "nquads", graph: IRI | None = None) -> bytes:

@@ -234,6 +234,8 @@ class ActorTagger:
             while after < len(doc) and doc[after].lower_ in ("northern", "southern", "eastern", "western", "central", "neighbouring", "neighboring"):
                 after += 1
             place = next((p for p in state.places if p.start == after and not p.descriptor or p.start == right + 1 and p.anaphoric), None)
+            if place and place.end < len(doc) and doc[place.end].text in ("'s", "’s"):
+                place = None  # "member of Afghanistan's National Assembly": the office is the assembly's
             if place:
                 place.descriptor = True
                 place_key = place_key or place.key
@@ -242,7 +244,7 @@ class ActorTagger:
                 end = after
                 while end < len(doc) and (doc[end].text[:1].isupper() or doc[end].text in ("'s", "’s")) and end - after < 6:
                     end += 1
-                title = title + " of " + doc[after:end].text.lower() if end > after else title
+                title = title + " of " + doc[after:end].text if end > after else title
                 for place in state.places:  # "member of Afghanistan's National Assembly": not a place argument
                     if after <= place.start < end:
                         place.descriptor = True

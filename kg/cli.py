@@ -1,0 +1,193 @@
+"""The `kg` command line.
+
+    kg build INPUT... [--store DIR]        build or update the graph from articles
+    kg query FILE.rq|- [--format ...]      run a SPARQL query (saved queries live in queries/)
+    kg serve [--store DIR] [--host --port] serve /sparql and /graphql (builds seeds/ into an empty store)
+    kg export [--format nquads|trig]       write the whole graph
+    kg extract FILE                        show what the pipeline finds in one article (JSON)
+    kg validate [--store DIR]              check the graph against the SHACL shapes
+
+Exit codes: 0 success; 1 internal error; 2 usage; 3 some articles could not be read (the others were
+built); 4 a data file is broken; 5 malformed query; 6 store error; 7 query timeout; 8 the graph does
+not conform to the shapes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from pathlib import Path
+
+from kg.errors import KGError, UsageError
+from kg.store import DEFAULT_STORE, GraphStore
+from kg.terms import IRI, Literal
+
+SEEDS = Path("seeds")
+EXIT_NOT_CONFORMING = 8
+
+
+def _store(args, *, read_only: bool = False) -> GraphStore:
+    return GraphStore(Path(args.store), read_only=read_only)
+
+
+def cmd_build(args) -> int:
+    from kg.build import build
+
+    store = _store(args)
+    report = build(args.inputs, store, progress=None if not args.quiet else False, force=args.force)
+    print(report.summary(), file=sys.stderr)
+    for error in report.failed:
+        print(f"  failed: {error}", file=sys.stderr)
+    return 0 if report.ok else 3
+
+
+def _text(term) -> str:
+    if isinstance(term, IRI):
+        return term.value
+    if isinstance(term, Literal):
+        return term.lexical
+    return "" if term is None else str(term)
+
+
+def _table(variables: list[str], rows: list[dict], out) -> None:
+    cells = [[_text(row.get(v)).replace("\n", " ") for v in variables] for row in rows]
+    widths = [min(60, max([len(v)] + [len(c[i]) for c in cells])) for i, v in enumerate(variables)]
+    clip = lambda text, width: text if len(text) <= width else text[: width - 1] + "…"  # noqa: E731
+    print("  ".join(v.ljust(w) for v, w in zip(variables, widths)), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for c in cells:
+        print("  ".join(clip(text, w).ljust(w) for text, w in zip(c, widths)), file=out)
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
+
+
+def cmd_query(args) -> int:
+    if args.file == "-":
+        sparql = sys.stdin.read()
+    else:
+        path = Path(args.file)
+        if not path.exists():
+            raise UsageError(f"no such query file: {path}", hint="saved queries are in queries/, e.g. queries/officials_surrendered.rq")
+        sparql = path.read_text(encoding="utf-8")
+    store = _store(args, read_only=True) if Path(args.store).exists() else None
+    if store is None:
+        raise UsageError(f"no store at {args.store}", hint="build one first: kg build seeds/")
+    if args.format == "table":
+        answer = store.execute(sparql, result_format="json")
+        if answer.kind != "solutions":
+            sys.stdout.buffer.write(store.execute(sparql, result_format="csv").body if answer.kind == "boolean" else answer.body)
+            return 0
+        variables = store.variables(sparql)
+        _table(variables, store.select(sparql), sys.stdout)
+        return 0
+    answer = store.execute(sparql, result_format=args.format, graph_format="turtle")
+    sys.stdout.buffer.write(answer.body)
+    if not answer.body.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from kg.build import build
+    from kg.server.app import serve
+
+    store = _store(args)
+    if store.is_empty():
+        if not SEEDS.exists():
+            raise UsageError("the store is empty and there is no seeds/ directory here",
+                             hint="run from the repository root, or build first: kg build ARTICLES --store DIR")
+        print(f"store {args.store} is empty: building {SEEDS}/ first", file=sys.stderr)
+        print(build([SEEDS], store).summary(), file=sys.stderr)
+    print(f"serving {args.store} on http://{args.host}:{args.port}/ (SPARQL at /sparql, GraphQL at /graphql)", file=sys.stderr)
+    serve(store, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_export(args) -> int:
+    store = _store(args, read_only=True)
+    data = store.export(args.format)
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from kg.articles import read_articles
+    from kg.extraction.pipeline import extract
+
+    status = 0
+    for item in read_articles([args.file]):
+        if isinstance(item, KGError):
+            print(f"error: {item}", file=sys.stderr)
+            status = 3
+            continue
+        print(json.dumps(dataclasses.asdict(extract(item)), indent=2, ensure_ascii=False))
+    return status
+
+
+def cmd_validate(args) -> int:
+    from kg.validate import validate_store
+
+    report = validate_store(_store(args, read_only=True))
+    print(report.text if not report.conforms else "the graph conforms to ontology/shapes.ttl")
+    return 0 if report.conforms else EXIT_NOT_CONFORMING
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="kg", description="Build a knowledge graph from news articles and serve it.")
+    main.add_argument("--version", action="version", version=f"kg {__import__('kg').__version__}")
+    sub = main.add_subparsers(dest="command", required=True)
+    store_default = os.environ.get("KG_STORE", str(DEFAULT_STORE))
+
+    def with_store(p):
+        p.add_argument("--store", default=store_default, help=f"store directory (default {store_default}; env KG_STORE)")
+        return p
+
+    p = with_store(sub.add_parser("build", help="build or update the graph from articles"))
+    p.add_argument("inputs", nargs="+", help=".txt files (with optional NAME.json sidecars), .jsonl files, or directories")
+    p.add_argument("--force", action="store_true", help="re-extract articles even when unchanged")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_build)
+
+    p = with_store(sub.add_parser("query", help="run a SPARQL query over the union of all graphs"))
+    p.add_argument("file", help="a .rq file, or - for standard input")
+    p.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml"], default="table")
+    p.set_defaults(run=cmd_query)
+
+    p = with_store(sub.add_parser("serve", help="serve /sparql and /graphql over HTTP"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(run=cmd_serve)
+
+    p = with_store(sub.add_parser("export", help="write the whole graph as N-Quads or TriG"))
+    p.add_argument("--format", choices=["nquads", "trig"], default="nquads")
+    p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("extract", help="print what the pipeline extracts from an article, as JSON")
+    p.add_argument("file")
+    p.set_defaults(run=cmd_extract)
+
+    p = with_store(sub.add_parser("validate", help="validate the graph against the SHACL shapes"))
+    p.set_defaults(run=cmd_validate)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KGError as error:
+        print(f"kg {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; the store holds every article finished so far, re-run to finish", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
