@@ -72,6 +72,7 @@ class EventTagger:
         coordinated = self._coordinated(doc, span.start, left) and previous_subject is not None
 
         negators = [t for t in doc[max(left, span.start - lex.negation_window):span.start] if t.lower_ in lex.negation_words]
+        negators += [t for t in doc[sent.start:span.start] if t.lower_ in lex.denial_words]
         if negators:
             state.dropped.append(f"{trigger.type} {where}: negated by {negators[0].text!r}")
             return [], previous_subject

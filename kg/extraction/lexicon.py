@@ -32,6 +32,7 @@ class Lexicon:
     triggers: tuple[Trigger, ...]
     negation_words: frozenset[str]
     negation_window: int
+    denial_words: frozenset[str]
     reported: tuple[str, ...]
     claimed: frozenset[str]
     reporting_verbs: frozenset[str]
@@ -109,6 +110,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             triggers=_triggers(directory / "events.toml"),
             negation_words=frozenset(w.lower() for w in language["negation"]["words"]),
             negation_window=int(language["negation"]["window"]),
+            denial_words=frozenset(w.lower() for w in language["negation"]["denial"]),
             reported=tuple(language["modality"]["reported"]),
             claimed=frozenset(w.lower() for w in language["modality"]["claimed"]),
             reporting_verbs=frozenset(w.lower() for w in language["reporting"]["verbs"]),

@@ -1,0 +1,196 @@
+"""The extraction pipeline on sentences written for these tests (never copied from the seeds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+
+def events_of(extraction, event_type=None):
+    return [e for e in extraction.events if event_type is None or e.type == event_type]
+
+
+def participant(extraction, event, role):
+    labels = [extraction.actor(p.actor).label for p in event.participants if p.role == role]
+    return labels[0] if labels else None
+
+
+@pytest.mark.parametrize(
+    "text, city",
+    [
+        ("The Taliban captured Ghazni on Thursday.", "city/ghazni"),
+        ("Insurgents seized the city of Farah after days of fighting.", "city/farah"),
+        ("Qala-i-Naw fell to the Taliban on Friday evening.", "city/qala-i-naw"),
+        ("The Taliban took control of Pul-e Khumri, the capital of Baghlan province.", "city/pul-e-khumri"),
+    ],
+)
+def test_extraction_capture_of_a_named_city(extracted, text, city):
+    x = extracted(text)
+    captures = events_of(x, "CaptureOfTerritory")
+    assert [e.places for e in captures] == [(city,)]
+    assert participant(x, captures[0], "AgentRole") in ("Taliban", None)
+
+
+def test_extraction_capture_lists_every_place_of_a_list(extracted):
+    x = extracted("On Sunday the militants overran Maimana, Qalat and Tarinkot in a single day.")
+    places = sorted(e.places[0] for e in events_of(x, "CaptureOfTerritory"))
+    assert places == ["city/maymana", "city/qalat", "city/tarinkot"]
+
+
+def test_extraction_place_in_an_apposition_is_not_captured(extracted):
+    x = extracted("The Taliban seized Qalat, the capital of Zabul province, on Wednesday.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/qalat",)]
+
+
+def test_extraction_province_cue_links_the_province_not_the_city(extracted):
+    city = extracted("The Taliban captured Kunduz on Sunday.")
+    province = extracted("The Taliban captured Kunduz province on Sunday.")
+    assert events_of(city, "CaptureOfTerritory")[0].places == ("city/kunduz",)
+    assert events_of(province, "CaptureOfTerritory")[0].places == ("province/kunduz",)
+
+
+def test_extraction_passive_capture_takes_the_agent_after_by(extracted):
+    x = extracted("Gardez was captured by the Taliban late on Friday.")
+    event = events_of(x, "CaptureOfTerritory")[0]
+    assert event.places == ("city/gardez",)
+    assert participant(x, event, "AgentRole") == "Taliban"
+
+
+def test_extraction_surrender_of_a_named_official_with_title_and_province(extracted):
+    x = extracted(
+        "Abdul Wahid Karimi, the police chief of Uruzgan province, surrendered to the Taliban on Saturday, "
+        "a local official said."
+    )
+    event = events_of(x, "Surrender")[0]
+    assert participant(x, event, "AffectedRole") == "Abdul Wahid Karimi"
+    assert participant(x, event, "SurrenderedToRole") == "Taliban"
+    person = next(a for a in x.actors if a.name == "Abdul Wahid Karimi")
+    assert [(p.title, p.place_key) for p in person.positions] == [("police chief", "province/uruzgan")]
+    assert event.time.date == "2021-08-07"
+
+
+def test_extraction_surrender_takes_the_province_from_the_passage(extracted):
+    x = extracted(
+        "Fighting has raged around Faizabad, the capital of Badakhshan, for a week. "
+        "Two district governors surrendered without a fight, residents said."
+    )
+    event = events_of(x, "Surrender")[0]
+    assert event.places == ("province/badakhshan",)
+    group = x.actor(event.participants[0].actor)
+    assert group.cls == "Group" and group.positions[0].title == "district governor"
+
+
+def test_extraction_unnamed_former_official_keeps_the_role(extracted):
+    x = extracted("In Ghor province, a former governor surrendered to the insurgents last night.")
+    event = events_of(x, "Surrender")[0]
+    official = x.actor(event.participants[0].actor)
+    assert official.name is None and official.positions[0].title == "governor" and official.positions[0].former
+    assert event.time.date == "2021-08-08"
+    assert participant(x, event, "SurrenderedToRole") == "Taliban"  # "the insurgents" refer to the armed group
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The governor of Farah has not surrendered, his spokesman said.",
+        "Local commanders in Ghor refused to surrender.",
+        "Officials denied that the garrison in Zaranj had surrendered.",
+    ],
+)
+def test_extraction_negated_surrender_is_not_a_fact(extracted, text):
+    x = extracted(text)
+    assert events_of(x, "Surrender") == []
+    assert any("negated" in reason for reason in x.dropped)
+
+
+def test_extraction_hedged_report_is_marked_reported(extracted):
+    x = extracted("Commander Rahim Jan Safi is said to have surrendered in Herat province.")
+    event = events_of(x, "Surrender")[0]
+    assert event.modality == "Reported"
+
+
+def test_extraction_attribution_names_the_speaker(extracted):
+    x = extracted(
+        "Nasir Ahmad Faqiri, a provincial council member, said that the Taliban captured Maidan Shahr on Monday."
+    )
+    event = events_of(x, "CaptureOfTerritory")[0]
+    assert x.actor(event.according_to).name == "Nasir Ahmad Faqiri"
+    assert event.time.date == "2021-08-09"
+
+
+def test_extraction_pronoun_speaker_refers_back_to_the_last_named_person(extracted):
+    x = extracted(
+        "Gul Mohammad Hotak, deputy governor of Zabul province, spoke to reporters. "
+        '"The Taliban captured Qalat this morning," he said.'
+    )
+    event = events_of(x, "CaptureOfTerritory")[0]
+    assert x.actor(event.according_to).name == "Gul Mohammad Hotak"
+
+
+def test_extraction_lone_surname_refers_to_the_person_named_before(extracted):
+    x = extracted(
+        "Ahmad Zia Saraj (the governor of Kapisa province) spoke on Sunday. "
+        "Saraj said that several militia commanders surrendered to the Taliban."
+    )
+    event = events_of(x, "Surrender")[0]
+    assert x.actor(event.according_to).name == "Ahmad Zia Saraj"
+    assert event.places == ("province/kapisa",)
+
+
+def test_extraction_provincial_capital_resolves_from_context(extracted):
+    x = extracted("Fighting spread across Paktika province. The Taliban took over the provincial capital on Friday.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/sharana",)]
+
+
+def test_extraction_counts_and_group_size(extracted):
+    x = extracted("At least 12 civilians were killed and 40 others were injured in Ghazni on Tuesday.")
+    killing = events_of(x, "Killing")[0]
+    injury = events_of(x, "Injury")[0]
+    assert dict(killing.counts) == {"killed": 12}
+    assert dict(injury.counts) == {"injured": 40}
+    group = extracted("About 300 militia soldiers surrendered in Baghlan province on Friday.")
+    soldiers = group.actor(events_of(group, "Surrender")[0].participants[0].actor)
+    assert soldiers.cls == "Group" and soldiers.size == 300
+
+
+def test_extraction_without_publication_date_keeps_the_expression_unresolved(extracted):
+    x = extracted("The Taliban captured Ghazni on Thursday.", published=None)
+    time = events_of(x, "CaptureOfTerritory")[0].time
+    assert time.expression == "on Thursday" or time.expression == "Thursday"
+    assert time.date is None and time.precision == "UnknownPrecision"
+
+
+def test_extraction_evidence_offsets_point_at_the_sentence(extracted, article):
+    text = "Heavy rain fell in Kabul.\n\nThe Taliban captured Ghazni on Thursday. Residents fled."
+    x = extracted(text)
+    event = events_of(x, "CaptureOfTerritory")[0]
+    assert text[event.sentence.begin:event.sentence.end] == "The Taliban captured Ghazni on Thursday."
+    assert text[event.trigger.begin:event.trigger.end] == "captured"
+
+
+def test_extraction_headline_without_punctuation_is_its_own_sentence(extracted):
+    x = extracted("Ghazni falls to the Taliban\nThe governor fled the city on Thursday.")
+    capture = events_of(x, "CaptureOfTerritory")[0]
+    assert capture.sentence.text == "Ghazni falls to the Taliban"
+
+
+def test_extraction_unknown_town_is_not_linked(extracted):
+    x = extracted("The Taliban captured Zarghunabad-e Sufla on Monday.")
+    assert events_of(x, "CaptureOfTerritory") == []
+    assert x.place_mentions == ()
+
+
+def test_extraction_machine_translation_garble_links_through_a_gazetteer_alias(extracted):
+    x = extracted("Insurgents entered AIPIC and captured AIPIC by noon.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/aybak",)]
+
+
+def test_extraction_is_deterministic(extracted):
+    text = "The Taliban captured Ghazni on Thursday. Two commanders surrendered in Ghazni province."
+    assert extracted(text) == extracted(text)
+
+
+def test_extraction_weekday_in_the_publication_week(extracted):
+    x = extracted("The Taliban captured Ghazni on Sunday.", published=dt.date(2021, 8, 15))
+    assert events_of(x, "CaptureOfTerritory")[0].time.date == "2021-08-15"

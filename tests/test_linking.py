@@ -1,0 +1,66 @@
+"""Place linking: cues decide, bare names follow the documented preference, unknowns stay unlinked."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg import gazetteer
+from kg.linking import link_place
+from kg.slug import fold
+
+GAZ = gazetteer.default()
+
+
+def candidates(name: str) -> set[str]:
+    return GAZ.place_names.get(fold(name), set())
+
+
+@pytest.mark.parametrize(
+    "name, cue, expected",
+    [
+        ("Kunduz", None, "city/kunduz"),  # a bare name: the provincial capital first
+        ("Kunduz", "province", "province/kunduz"),
+        ("Kunduz", "city", "city/kunduz"),
+        ("Herat", "province", "province/herat"),
+        ("Samangan", None, "province/samangan"),
+        ("Taleqan", None, "city/taloqan"),  # transliteration variants
+        ("Talukan", None, "city/taloqan"),
+        ("Sibargan", None, "city/sheberghan"),
+        ("Jawzjan", None, "province/jowzjan"),
+        ("Zawzjan", None, "province/jowzjan"),  # machine-translation garble, a project alias
+        ("Mazar-e Sharif", None, "city/mazar-i-sharif"),
+        ("Pul-i-Khumri", None, "city/pul-e-khumri"),
+    ],
+)
+def test_linking_chooses_the_expected_place(name, cue, expected):
+    link = link_place(GAZ, candidates(name), cue)
+    assert link is not None and link.key == expected
+
+
+def test_linking_records_rejected_candidates_and_a_lower_confidence_for_a_bare_shared_name():
+    bare = link_place(GAZ, candidates("Kunduz"), None)
+    cued = link_place(GAZ, candidates("Kunduz"), "province")
+    assert "province/kunduz" in bare.rejected
+    assert bare.confidence < cued.confidence
+
+
+def test_linking_unknown_name_stays_unlinked():
+    assert link_place(GAZ, candidates("Zarghunabad"), None) is None
+
+
+def test_linking_never_links_a_bare_district_name():
+    districts_only = {k for k in candidates("Kohistan")}
+    assert districts_only and all(k.startswith("district/") for k in districts_only)
+    assert link_place(GAZ, districts_only, None) is None
+
+
+def test_linking_city_and_province_of_one_name_have_different_wikidata_ids():
+    city, province = GAZ.places["city/kunduz"], GAZ.places["province/kunduz"]
+    assert city.wikidata and province.wikidata and city.wikidata != province.wikidata
+    assert city.province == province.key
+
+
+def test_gazetteer_keeps_only_verified_wikidata_ids():
+    # districts carry only unverified ids in the source data; none may reach the graph
+    assert all(p.wikidata is None for p in GAZ.places.values() if p.kind == "district")
+    assert GAZ.actors["actor/taliban"].wikidata is None
