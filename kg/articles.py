@@ -21,6 +21,7 @@ from pathlib import Path
 from kg.errors import ArticleError
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+VALID_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 FIELDS = {"id", "url", "title", "outlet", "published", "language", "text", "note"}
 
 
@@ -28,12 +29,18 @@ FIELDS = {"id", "url", "title", "outlet", "published", "language", "text", "note
 class Article:
     id: str
     text: str
-    source: str  # where it came from: a file path, or path:line for .jsonl
+    source: str  # the file it came from
     url: str | None = None
     title: str | None = None
     outlet: str | None = None
     published: dt.date | None = None
     language: str = "en"
+    line: int | None = None  # its line, for .jsonl files
+
+    @property
+    def location(self) -> str:
+        """Where the article is: `path`, or `path:line` inside a .jsonl file."""
+        return f"{self.source}:{self.line}" if self.line else self.source
 
     @property
     def content_hash(self) -> str:
@@ -53,6 +60,10 @@ def article_from_record(record: dict, *, source: str, default_id: str | None = N
     for name in ("url", "title", "outlet", "language"):
         if record.get(name) is not None and not isinstance(record[name], str):
             raise ArticleError(source, f'"{name}" must be a string', line=line)
+    url = record.get("url")
+    if url and not VALID_URL.match(url):
+        raise ArticleError(source, f'"url" is not a valid absolute URL: {url!r}', line=line,
+                           hint="write it with its scheme and percent-encode spaces, e.g. https://example.org/a%20b")
     article_id = record.get("id") or default_id or "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     if not isinstance(article_id, str) or not SAFE_ID.match(article_id):
         raise ArticleError(
@@ -68,6 +79,7 @@ def article_from_record(record: dict, *, source: str, default_id: str | None = N
         outlet=record.get("outlet"),
         published=_parse_date(record.get("published"), source, line),
         language=record.get("language") or "en",
+        line=line,
     )
 
 
@@ -99,11 +111,13 @@ def read_txt(path: Path) -> Article:
             record = json.loads(_read_text(sidecar))
         except json.JSONDecodeError as exc:
             raise ArticleError(str(sidecar), f"invalid JSON: {exc.msg}", line=exc.lineno, hint="fix the sidecar or remove it") from exc
-        if isinstance(record, dict) and "text" in record:
+        if not isinstance(record, dict):
+            raise ArticleError(str(sidecar), "a sidecar must be a JSON object", hint='e.g. {"published": "2021-08-09"}')
+        if "text" in record:
             raise ArticleError(str(sidecar), 'a sidecar must not carry "text"', hint=f"the text is {path.name}")
+        article_from_record({**record, "text": "-"}, source=str(sidecar), default_id=path.stem)  # errors name the sidecar
     text = _read_text(path)
-    return article_from_record({**record, "text": text} if isinstance(record, dict) else record,
-                               source=str(path), default_id=path.stem)
+    return article_from_record({**record, "text": text}, source=str(path), default_id=path.stem)
 
 
 def read_jsonl(path: Path) -> Iterator[Article | ArticleError]:
@@ -158,7 +172,7 @@ def read_articles(inputs: Iterable[Path | str]) -> Iterator[Article | ArticleErr
             if isinstance(item, Article):
                 if item.id in seen:
                     item = ArticleError(item.source, f"duplicate article id {item.id!r} (first seen in {seen[item.id]})",
-                                        hint="give each article a unique id")
+                                        line=item.line, hint="give each article a unique id")
                 else:
-                    seen[item.id] = item.source
+                    seen[item.id] = item.location
             yield item

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from kg import __version__, gazetteer as gazetteer_module
 from kg.articles import Article, discover, read_articles
-from kg.errors import ArticleError, KGError
+from kg.errors import ArticleError, KGError, StoreError
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction import pipeline
 from kg.ontology import ONTOLOGY_FILE
@@ -60,7 +60,7 @@ def pipeline_fingerprint() -> str:
 
 
 def article_fingerprint(article: Article, pipeline_hash: str) -> str:
-    metadata = {k: str(v) for k, v in article.__dict__.items() if k not in ("text", "source")}
+    metadata = {k: str(v) for k, v in article.__dict__.items() if k != "text"}
     digest = hashlib.sha256(article.text.encode("utf-8"))
     digest.update(json.dumps(metadata, sort_keys=True).encode())
     digest.update(pipeline_hash.encode())
@@ -82,7 +82,8 @@ def load_reference_graphs(store: GraphStore, gazetteer=None) -> None:
 
 
 def build(inputs: Iterable[Path | str], store: GraphStore, *, progress: bool | None = None, force: bool = False,
-          log=sys.stderr) -> BuildReport:
+          log=None) -> BuildReport:
+    log = log or sys.stderr  # looked up per call, so redirected stderr is honoured
     report = BuildReport()
     gazetteer = gazetteer_module.default()
     nlp = pipeline.default()
@@ -95,7 +96,7 @@ def build(inputs: Iterable[Path | str], store: GraphStore, *, progress: bool | N
     bar = tqdm(total=len(files), unit="file", desc="building", disable=not show, file=log)
     current_file = None
     for item in read_articles(inputs):
-        source_file = (item.source if isinstance(item, ArticleError) else item.source).split(":")[0]
+        source_file = item.source
         if source_file != current_file:
             if current_file is not None:
                 bar.update(1)
@@ -112,12 +113,18 @@ def build(inputs: Iterable[Path | str], store: GraphStore, *, progress: bool | N
             extraction = pipeline.extract(item, nlp)
             quads = article_quads(item, extraction, gazetteer, fingerprint)
         except Exception as exc:  # a bug on one article must not stop the others: report and go on
-            error = ArticleError(item.source, f"extraction failed: {type(exc).__name__}: {exc}",
+            error = ArticleError(item.source, f"extraction failed: {type(exc).__name__}: {exc}", line=item.line,
                                  hint="please report this with the article attached")
             report.failed.append(error)
             tqdm.write(f"skipped: {error}", file=log)
             continue
-        store.replace_graph(article_graph(item.id), quads)
+        try:
+            store.replace_graph(article_graph(item.id), quads)
+        except StoreError as exc:  # the transaction wrote nothing; the other articles still go in
+            error = ArticleError(item.source, f"could not be stored: {exc.message}", line=item.line)
+            report.failed.append(error)
+            tqdm.write(f"skipped: {error}", file=log)
+            continue
         report.built.append(item.id)
         report.events += len(extraction.events)
     if current_file is not None:

@@ -30,6 +30,8 @@ EXIT_NOT_CONFORMING = 8
 
 
 def _store(args, *, read_only: bool = False) -> GraphStore:
+    if read_only and not Path(args.store).exists():
+        raise UsageError(f"no store at {args.store}", hint="build one first: kg build seeds/ (or pass --store DIR)")
     return GraphStore(Path(args.store), read_only=read_only)
 
 
@@ -71,9 +73,7 @@ def cmd_query(args) -> int:
         if not path.exists():
             raise UsageError(f"no such query file: {path}", hint="saved queries are in queries/, e.g. queries/officials_surrendered.rq")
         sparql = path.read_text(encoding="utf-8")
-    store = _store(args, read_only=True) if Path(args.store).exists() else None
-    if store is None:
-        raise UsageError(f"no store at {args.store}", hint="build one first: kg build seeds/")
+    store = _store(args, read_only=True)
     if args.format == "table":
         answer = store.execute(sparql, result_format="json")
         if answer.kind != "solutions":

@@ -66,13 +66,13 @@ class ArticleGraph:
         yield node, SCHEMA.identifier, Literal(a.id)
         yield node, RDFS.label, Literal(a.title or a.id)
         yield node, NIF.isString, Literal(a.text)
-        yield node, KG.sourceFile, Literal(a.source)
+        yield node, KG.sourceFile, Literal(a.location)
         yield node, KG.contentHash, Literal(self.fingerprint or a.content_hash)
         yield node, SCHEMA.inLanguage, Literal(a.language)
         if a.title:
             yield node, SCHEMA.headline, Literal(a.title)
         if a.url:
-            yield node, SCHEMA.url, IRI(a.url) if a.url.startswith(("http://", "https://")) else Literal(a.url)
+            yield node, SCHEMA.url, IRI(a.url)  # validated as an absolute URL when the article was read
         if a.published:
             yield node, SCHEMA.datePublished, date(a.published.isoformat())
         if a.outlet:

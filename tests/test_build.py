@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import json
@@ -336,3 +337,26 @@ def test_build_in_memory_store(tmp_path):
     assert sorted(article_ids(store)) == ["ghazni"]
     assert kg.build.stored_fingerprint(store, "ghazni") is not None
     assert kg.build.stored_fingerprint(store, "lashkar") is None
+
+
+def test_build_default_log_is_the_current_stderr(tmp_path):
+    bad = tmp_path / "story.md"
+    bad.write_text(CAPTURE, encoding="utf-8")
+    buffer = io.StringIO()
+    with contextlib.redirect_stderr(buffer):
+        report = build([bad], GraphStore(None), progress=False)
+    assert len(report.failed) == 1
+    assert f"skipped: {bad}" in buffer.getvalue()
+
+
+def test_build_article_with_an_invalid_url_is_reported_and_the_others_go_in(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join([
+        json.dumps({"id": "bad-url", "text": CAPTURE_KUNDUZ, "url": "https://news.example.org/kunduz falls"}),
+        json.dumps({"id": "after", "text": WITHDRAWAL}),
+    ]) + "\n", encoding="utf-8")
+    store = GraphStore(None)
+    report, _ = run([batch], store)
+    assert report.built == ["after"]
+    assert len(report.failed) == 1 and str(batch) in str(report.failed[0])
+    assert report.failed[0].exit_code == 3

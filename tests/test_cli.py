@@ -157,6 +157,14 @@ def test_cli_query_missing_store_returns_2_with_hint(tmp_path, at_repo, capsys):
     assert not missing.exists()
 
 
+@pytest.mark.parametrize("command", [["export"], ["validate"]])
+def test_cli_missing_store_is_a_usage_error_for_every_reader(tmp_path, capsys, command):
+    missing = tmp_path / "no-store"
+    assert main([*command, "--store", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"no store at {missing}" in err and "kg build" in err
+
+
 # --- export ----------------------------------------------------------------------------------
 def test_cli_export_nquads_parses(built, capsysbinary):
     assert main(["export", "--format", "nquads", "--store", str(built)]) == 0
