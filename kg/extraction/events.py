@@ -118,7 +118,7 @@ class EventTagger:
         common = dict(
             type=trigger.type,
             trigger=TextSpan(span.start_char, span.end_char, span.text),
-            sentence=TextSpan(begin, end, doc.text[begin:end]),
+            sentence=TextSpan(begin, end, sent.text.strip()),
             participants=tuple(participants),
             time=self._time(state, span, left, right, first=previous_end == sent.start or left > previous_end),
             counts=self._counts(doc, trigger.type, span, left, right),

@@ -63,9 +63,11 @@ def extract(article, nlp: Language | None = None) -> Extraction:
     doc = analyse(article.text, article.published, nlp)
     state: DocState = doc._.kg
 
+    text = article.text  # spaCy rebuilds doc.text on every access; the article's text is the same string
+
     def span(start: int, end: int) -> TextSpan:
         begin, finish = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-        return TextSpan(begin, finish, doc.text[begin:finish])
+        return TextSpan(begin, finish, text[begin:finish])
 
     used = {p.actor for e in state.events for p in e.participants} | {e.according_to for e in state.events if e.according_to}
     actor_ids = {h.actor for h in state.actor_hits} | used
