@@ -57,6 +57,11 @@ def article_from_record(record: dict, *, source: str, default_id: str | None = N
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ArticleError(source, "the article has no text", line=line, hint='give a non-empty "text"')
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # JSON allows lone surrogates ("\ud800"); no text can contain them
+        raise ArticleError(source, f"the text holds an invalid character at offset {exc.start}", line=line,
+                           hint="fix the encoding of the source; JSON escapes must form whole characters") from exc
     for name in ("url", "title", "outlet", "language"):
         if record.get(name) is not None and not isinstance(record[name], str):
             raise ArticleError(source, f'"{name}" must be a string', line=line)

@@ -77,8 +77,7 @@ def load_reference_graphs(store: GraphStore, gazetteer=None) -> None:
     """(Re)write the gazetteer and ontology graphs; each is one transaction."""
     gazetteer = gazetteer or gazetteer_module.default()
     store.replace_graph(GAZETTEER_GRAPH, gazetteer_quads(gazetteer))
-    store.remove_graph(ONTOLOGY_GRAPH)
-    store.load(ONTOLOGY_FILE.read_bytes(), media_type="text/turtle", graph=ONTOLOGY_GRAPH)
+    store.replace_graph_with(ONTOLOGY_GRAPH, ONTOLOGY_FILE.read_bytes(), media_type="text/turtle")
 
 
 def build(inputs: Iterable[Path | str], store: GraphStore, *, progress: bool | None = None, force: bool = False,

@@ -8,8 +8,8 @@
     kg validate [--store DIR]              check the graph against the SHACL shapes
 
 Exit codes: 0 success; 1 internal error; 2 usage; 3 some articles could not be read (the others were
-built); 4 a data file is broken; 5 malformed query; 6 store error; 7 query timeout; 8 the graph does
-not conform to the shapes.
+built); 4 a data file is broken; 5 malformed query; 6 store error; 8 the graph does not conform to
+the shapes. (7 is reserved for query timeouts.)
 """
 
 from __future__ import annotations
@@ -70,18 +70,19 @@ def cmd_query(args) -> int:
         sparql = sys.stdin.read()
     else:
         path = Path(args.file)
-        if not path.exists():
+        if not path.is_file():
             raise UsageError(f"no such query file: {path}", hint="saved queries are in queries/, e.g. queries/officials_surrendered.rq")
         sparql = path.read_text(encoding="utf-8")
     store = _store(args, read_only=True)
     if args.format == "table":
-        answer = store.execute(sparql, result_format="json")
-        if answer.kind != "solutions":
-            sys.stdout.buffer.write(store.execute(sparql, result_format="csv").body if answer.kind == "boolean" else answer.body)
+        answer = store.solutions(sparql)
+        if isinstance(answer, tuple):
+            _table(*answer, sys.stdout)
             return 0
-        variables = store.variables(sparql)
-        _table(variables, store.select(sparql), sys.stdout)
-        return 0
+        if isinstance(answer, bool):
+            print("true" if answer else "false")
+            return 0
+        args.format = "csv"  # a graph: written as Turtle below
     answer = store.execute(sparql, result_format=args.format, graph_format="turtle")
     sys.stdout.buffer.write(answer.body)
     if not answer.body.endswith(b"\n"):

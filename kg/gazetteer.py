@@ -73,11 +73,11 @@ class Gazetteer:
     place_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     actor_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
+    capitals: dict[str, str] = field(default_factory=dict)  # province key -> its capital's key
+
     def capital_of(self, province_key: str) -> Place | None:
-        for place in self.places.values():
-            if place.kind == "city" and place.is_capital and place.province == province_key:
-                return place
-        return None
+        key = self.capitals.get(province_key)
+        return self.places[key] if key else None
 
     def province_of(self, place_key: str) -> Place | None:
         place = self.places.get(place_key)
@@ -109,6 +109,10 @@ def _qid(value: str, path: Path, line: int) -> str | None:
     return value
 
 
+def _aliases(row: dict[str, str]) -> tuple[str, ...]:
+    return tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+
+
 def _float(value: str) -> float | None:
     return float(value) if value and value.strip() else None
 
@@ -134,7 +138,6 @@ def load(data_dir: Path = DATA_DIR) -> Gazetteer:
         key = place_key(kind, row["name"], province)
         if key in gaz.places:
             raise DataFileError(f"{places_path}:{line}: duplicate place {key}", hint="give the two rows distinct names or provinces")
-        aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
         gaz.places[key] = Place(
             key=key,
             kind=kind,
@@ -144,7 +147,7 @@ def load(data_dir: Path = DATA_DIR) -> Gazetteer:
             country=None if kind == "country" else country_key,
             lat=_float(row["lat"]),
             lon=_float(row["lon"]),
-            aliases=aliases,
+            aliases=_aliases(row),
             is_capital="capital" in row["role"],
         )
 
@@ -158,7 +161,7 @@ def load(data_dir: Path = DATA_DIR) -> Gazetteer:
             kind=kind,
             name=row["name"].strip(),
             wikidata=_qid(row["wikidata"], actors_path, line),
-            aliases=tuple(a.strip() for a in row["aliases"].split("|") if a.strip()),
+            aliases=_aliases(row),
             description=row.get("description", "").strip(),
         )
 
@@ -174,6 +177,8 @@ def load(data_dir: Path = DATA_DIR) -> Gazetteer:
             gaz.places[place.key] = Place(**{**place.__dict__, "aliases": place.aliases + (row["alias"].strip(),)})
 
     for place in gaz.places.values():
+        if place.kind == "city" and place.is_capital and place.province:
+            gaz.capitals[place.province] = place.key
         for surface in (place.name, *place.aliases):
             gaz.place_names[fold(surface)].add(place.key)
     for actor in gaz.actors.values():

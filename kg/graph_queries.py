@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from kg.errors import UsageError
+from kg.ontology import kg_superclasses
 from kg.store import GraphStore
 from kg.terms import IRI, Literal, Term
 from kg.terms import date as date_literal
@@ -197,7 +198,7 @@ def events_by_ids(store: GraphStore, ids: Iterable[str]) -> dict[str, EventRecor
     type_iris = [KG[t] for t in EVENT_TYPES]
     rows = store.select(f"""
         SELECT ?event ?label ?trigger ?date ?precision ?timeExpression ?notAfter ?killed ?injured ?displaced
-               ?type ?sub ?super ?instances WHERE {{
+               ?type WHERE {{
           {{ {_values("event", ids)} ?event a kg:Event .
              OPTIONAL {{ ?event rdfs:label ?label }}         OPTIONAL {{ ?event kg:trigger ?trigger }}
              OPTIONAL {{ ?event kg:date ?date }}             OPTIONAL {{ ?event kg:datePrecision ?precision }}
@@ -205,20 +206,11 @@ def events_by_ids(store: GraphStore, ids: Iterable[str]) -> dict[str, EventRecor
              OPTIONAL {{ ?event kg:notAfter ?notAfter }}     OPTIONAL {{ ?event kg:killed ?killed }}
              OPTIONAL {{ ?event kg:injured ?injured }}       OPTIONAL {{ ?event kg:displaced ?displaced }} }}
           UNION {{ {_values("event", ids)} {_values("type", type_iris)} ?event a ?type . }}
-          UNION {{ {_values("sub", type_iris)} {_values("super", type_iris)} ?sub rdfs:subClassOf+ ?super . }}
-          UNION {{ SELECT ?type (COUNT(DISTINCT ?x) AS ?instances) WHERE {{
-                     {_values("type", type_iris)} ?x a ?type . }} GROUP BY ?type }}
         }}""")
     fields: dict[str, dict[str, set]] = {}
     types: dict[str, set[str]] = {}
-    supers: set[tuple[str, str]] = set()
-    instances: dict[str, int] = {}
     for row in rows:
-        if "sub" in row:
-            supers.add((_local(row["sub"]), _local(row["super"])))
-        elif "instances" in row:
-            instances[_local(row["type"])] = _int(row["instances"]) or 0
-        elif "type" in row:
+        if "type" in row:
             types.setdefault(str(row["event"]), set()).add(_local(row["type"]))
         else:
             _collect(fields.setdefault(str(row["event"]), {}), row)
@@ -227,7 +219,7 @@ def events_by_ids(store: GraphStore, ids: Iterable[str]) -> dict[str, EventRecor
         own = types.get(iri, set())
         out[iri] = EventRecord(
             id=iri,
-            type=_most_specific(own, supers, instances),
+            type=_most_specific(own),
             types=tuple(sorted(own)),
             label=_first(f, "label"),
             trigger=_first(f, "trigger"),
@@ -646,14 +638,12 @@ def _kg_local(term: Term | None, allowed: Sequence[str]) -> str | None:
     return local if local in allowed else None
 
 
-def _most_specific(types: set[str], supers: set[tuple[str, str]], instances: Mapping[str, int]) -> str:
-    """The event's most specific type: not a superclass of another of its types per the ontology
-    (when loaded); else the one with fewest instances, since the builder types every instance of a
-    subclass with its superclasses too."""
+def _most_specific(types: set[str]) -> str:
+    """The event's most specific type: the one that is no other of its types' superclass (per the ontology)."""
     if not types:
         return "Event"
-    leaves = [t for t in types if not any((other, t) in supers for other in types if other != t)] or list(types)
-    return min(leaves, key=lambda t: (instances.get(t, 0), t))
+    leaves = [t for t in types if not any(t in kg_superclasses(other) for other in types if other != t)] or list(types)
+    return min(leaves)
 
 
 def _most_specific_place(classes: Iterable[Term]) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from kg.articles import Article
 from kg.extraction.records import ActorRef, EventRecord, Extraction, Position, TextSpan
-from kg.gazetteer import Gazetteer
+from kg.gazetteer import PLACE_CLASS, Gazetteer
 from kg.ontology import kg_label, kg_superclasses
 from kg.slug import fold, slug
 from kg.terms import IRI, Literal, Quad, boolean, date, decimal, integer, non_negative
@@ -21,7 +21,7 @@ WKT = GEO.iri + "wktLiteral"
 
 def entity_iri(key: str) -> IRI:
     """Gazetteer and person keys ('city/aybak', 'person/asif-azimi') -> IRIs."""
-    return ID["place/" + key] if key.split("/", 1)[0] in ("country", "province", "city", "district", "facility") else ID[key]
+    return place_iri(key) if key.split("/", 1)[0] in PLACE_CLASS else ID[key]
 
 
 def place_iri(key: str) -> IRI:
@@ -87,7 +87,7 @@ class ArticleGraph:
         a = self.article
         if a.outlet:
             node = self._outlet(a.outlet)
-            if not any(entity_iri(k) == node for k in self.gazetteer.actors):
+            if node.value.rsplit("/id/", 1)[-1] not in self.gazetteer.actors:
                 yield from _types(node, "MediaOutlet")
                 yield node, RDFS.label, Literal(a.outlet)
                 yield node, SCHEMA.name, Literal(a.outlet)
@@ -104,15 +104,14 @@ class ArticleGraph:
         yield from self._outlet_triples()
         for actor in self.extraction.actors:
             node = self.actor_node(actor)
-            if actor.key in self.gazetteer.actors:
-                continue  # described once, in the gazetteer graph
-            yield from _types(node, actor.cls)
-            yield node, RDFS.label, Literal(actor.label)
-            if actor.name:
-                yield node, SCHEMA.name, Literal(actor.name)
-            if actor.size:
-                yield node, KG.groupSize, non_negative(actor.size)
-            for position in actor.positions:
+            if actor.key not in self.gazetteer.actors:  # gazetteer actors are described in the gazetteer graph
+                yield from _types(node, actor.cls)
+                yield node, RDFS.label, Literal(actor.label)
+                if actor.name:
+                    yield node, SCHEMA.name, Literal(actor.name)
+                if actor.size:
+                    yield node, KG.groupSize, non_negative(actor.size)
+            for position in actor.positions:  # what this article says a person holds, known or not
                 yield from self._position(node, actor, position)
 
     def _position(self, holder: IRI, actor: ActorRef, position: Position):

@@ -19,5 +19,8 @@ def slug(text: str) -> str:
     'sar-e-pol'
     >>> slug("  Mazār-i-Sharīf ")
     'mazar-i-sharif'
+    >>> slug("BBC Русская служба")
+    'bbc-русская-служба'
     """
-    return re.sub(r"[^a-z0-9]+", "-", fold(text).replace("’", "").replace("'", "")).strip("-")
+    # Letters of other scripts are kept (IRIs may hold them): 'BBC Русская служба' -> 'bbc-русская-служба'
+    return re.sub(r"[\W_]+", "-", fold(text).replace("’", "").replace("'", "")).strip("-")

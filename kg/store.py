@@ -7,7 +7,7 @@ the default graph unless the caller names graphs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,18 +102,35 @@ class GraphStore:
     def replace_graph(self, graph: IRI, quads: Iterable[Quad]) -> None:
         """Replace the whole content of `graph` with `quads`, in one transaction."""
         lines = [f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o, g in quads if g == graph]
-        update = f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n" + "\n".join(lines) + "\n} }"
+        self._update(f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n" + "\n".join(lines) + "\n} }", graph)
+
+    def remove_graph(self, graph: IRI) -> bool:
+        node = ox.NamedNode(graph.value)
+        try:
+            if not self._store.contains_named_graph(node):
+                return False
+            self._store.remove_graph(node)
+        except OSError as exc:
+            raise StoreError(f"could not remove graph {graph}: {exc}") from exc
+        return True
+
+    def replace_graph_with(self, graph: IRI, data: bytes, *, media_type: str) -> None:
+        """Replace `graph` with the triples of an RDF document (e.g. the ontology), in one transaction."""
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"unsupported RDF media type {media_type!r}")
+        try:
+            triples = ox.serialize(ox.parse(data, format=fmt), format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError as exc:
+            raise StoreError(f"malformed RDF for graph {graph}: {exc}") from exc
+        self._update(f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n"
+                     + triples.decode("utf-8") + "\n} }", graph)
+
+    def _update(self, update: str, graph: IRI) -> None:
         try:
             self._store.update(update)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"could not write graph {graph}: {exc}") from exc
-
-    def remove_graph(self, graph: IRI) -> bool:
-        node = ox.NamedNode(graph.value)
-        if not self._store.contains_named_graph(node):
-            return False
-        self._store.remove_graph(node)
-        return True
 
     def flush(self) -> None:
         if self.path is not None:
@@ -129,11 +146,14 @@ class GraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def quads(self, graph: IRI | None = None) -> Iterator[Quad]:
+    def quads(self, graph: IRI | None = None) -> list[Quad]:
+        """All quads (of one graph), as a list: pyoxigraph iterators must not leave their thread."""
         pattern_graph = ox.NamedNode(graph.value) if graph else None
-        for q in self._store.quads_for_pattern(None, None, None, pattern_graph):
-            graph_name = None if isinstance(q.graph_name, ox.DefaultGraph) else _from_ox(q.graph_name)
-            yield (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object), graph_name)
+        return [
+            (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object),
+             None if isinstance(q.graph_name, ox.DefaultGraph) else _from_ox(q.graph_name))
+            for q in self._store.quads_for_pattern(None, None, None, pattern_graph)
+        ]
 
     def _run(self, sparql: str, *, default_graphs=None, named_graphs=None, substitutions=None):
         kwargs = {"prefixes": PREFIXES}
@@ -160,19 +180,22 @@ class GraphStore:
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("expected a SELECT query", hint="use `kg query` for ASK, CONSTRUCT and DESCRIBE")
         names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for name in names:
-                value = _from_ox(solution[name])
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return rows
+        return [{n: _from_ox(s[n]) for n in names if s[n] is not None} for s in result]
 
     def variables(self, sparql: str) -> list[str]:
         result = self._run(sparql)
         return [v.value for v in result.variables] if isinstance(result, ox.QuerySolutions) else []
+
+    def solutions(self, sparql: str) -> tuple[list[str], list[dict[str, Term]]] | bool | None:
+        """One evaluation: (variables, rows) for SELECT, a bool for ASK, None for graph queries."""
+        result = self._run(sparql)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if not isinstance(result, ox.QuerySolutions):
+            return None
+        names = [v.value for v in result.variables]
+        rows = [{n: _from_ox(s[n]) for n in names if s[n] is not None} for s in result]
+        return names, rows
 
     def execute(
         self,
@@ -221,7 +244,10 @@ class GraphStore:
             else ox.Quad(q.subject, q.predicate, q.object, target)
             for q in parsed
         ]
-        self._store.extend(quads)
+        try:
+            self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"could not load RDF: {exc}") from exc
 
     def export(self, fmt: str = "nquads", graph: IRI | None = None) -> bytes:
         rdf_format = GRAPH_FORMATS[fmt]

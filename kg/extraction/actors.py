@@ -18,7 +18,9 @@ from spacy.util import filter_spans
 
 from kg import gazetteer as gazetteer_module
 from kg.extraction import lexicon as lexicon_module
+from kg.extraction.places import DIRECTIONS
 from kg.extraction.records import Position
+from kg.extraction.sentences import normalised_pattern
 from kg.extraction.state import ActorHit, DocState
 from kg.slug import fold, slug
 
@@ -39,30 +41,27 @@ class ActorTagger:
         self.gazetteer = gazetteer or gazetteer_module.default()
         self.lexicon = lexicon or lexicon_module.default()
         lex = self.lexicon
-        self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.known.add("ACTOR", [nlp.make_doc(form) for form in self.gazetteer.actor_names])
+        self.known = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.known.add("ACTOR", [normalised_pattern(nlp, form) for form in self.gazetteer.actor_names])
         self.descriptors = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.descriptors.add("ARMED", [nlp.make_doc(p) for p in lex.armed_group_descriptors])
         for phrase in lex.descriptor_refers_to:
             self.descriptors.add("REF:" + phrase.lower(), [nlp.make_doc(phrase)])
         self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.singular: dict[str, str] = {}
         for title in lex.titles:
             self.titles.add("SG:" + title, [nlp.make_doc(title)])
             self.titles.add("PL:" + title, [nlp.make_doc(lexicon_module.plural(title))])
-        self.reporting = {v.lower() for v in lex.reporting_verbs}
         self.title_words = {w for t in lex.titles for w in t.split()}
 
     # --- the component -------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
-        self.place_tokens = {i for p in state.places for i in range(p.start, p.end)}
-        self.person_keys: dict[str, int] = {}  # person key -> local id
-        self.occupied: set[int] = set(self.place_tokens)
-
-        hits = self._known_actors(doc, state) + self._descriptors(doc, state)
-        for hit in hits:
-            self.occupied.update(range(hit.start, hit.end))
+        state.occupied.update(i for p in state.places for i in range(p.start, p.end))
+        hits = self._known_actors(doc, state)
+        state.actor_hits.extend(hits)  # the descriptors below look back at these
+        hits = self._descriptors(doc, state)
+        for hit in state.actor_hits + hits:
+            state.occupied.update(range(hit.start, hit.end))
         state.actor_hits.extend(hits)
         self._titles(doc, state)
         self._speakers(doc, state)
@@ -89,7 +88,7 @@ class ActorTagger:
             spans.append(span)
         hits = []
         for span in filter_spans(spans):
-            if any(i in self.place_tokens for i in range(span.start, span.end)):
+            if any(i in state.occupied for i in range(span.start, span.end)):
                 continue
             key = next(iter(self.gazetteer.actor_names[fold(span.text)]))
             hits.append(ActorHit(span.start, span.end, self._known(state, key), confidence=0.9))
@@ -102,7 +101,7 @@ class ActorTagger:
         entry = self.gazetteer.actors[key]
         actor = state.new_actor(cls=entry.cls, label=entry.name, name=entry.name, key=key)
         if entry.cls == "Person":
-            self.person_keys[key] = actor.local_id
+            state.person_keys[key] = actor.local_id
         return actor.local_id
 
     def _descriptors(self, doc: Doc, state: DocState) -> list[ActorHit]:
@@ -110,15 +109,12 @@ class ActorTagger:
         spans = filter_spans([span for span, _ in found])
         labels = {(span.start, span.end): label for span, label in found}
         hits = []
-        known_starts = {}
-        for _, start, end in self.known(doc):
-            known_starts[start] = end
         for span in spans:
-            if any(i in self.occupied for i in range(span.start, span.end)):
+            if any(i in state.occupied for i in range(span.start, span.end)):
                 continue
             label = labels[(span.start, span.end)]
             if label == "ARMED":
-                key = self._last_armed_group(doc, state, span.start) or self.lexicon.armed_group_default
+                key = self._last_armed_group(state, span.start) or self.lexicon.armed_group_default
             else:
                 key = self.lexicon.descriptor_refers_to.get(next(p for p in self.lexicon.descriptor_refers_to if p.lower() == label[4:]))
             if key not in self.gazetteer.actors:
@@ -127,25 +123,21 @@ class ActorTagger:
             hits.append(ActorHit(start, span.end, self._known(state, key), confidence=0.7))
         return hits
 
-    def _last_armed_group(self, doc: Doc, state: DocState, before: int) -> str | None:
-        best = None
-        for _, start, end in self.known(doc):
-            if start >= before:
-                break
-            keys = self.gazetteer.actor_names.get(fold(doc[start:end].text), set())
-            for key in keys:
-                if self.gazetteer.actors[key].kind == "armed_group":
-                    best = key
-        return best
+    def _last_armed_group(self, state: DocState, before: int) -> str | None:
+        for hit in sorted((h for h in state.actor_hits if h.start < before), key=lambda h: h.start, reverse=True):
+            key = state.actors[hit.actor].key
+            if key in self.gazetteer.actors and self.gazetteer.actors[key].kind == "armed_group":
+                return key
+        return None
 
     # --- people, titles, unnamed officials -----------------------------------------------------
-    def _name_run(self, doc: Doc, start: int, step: int, limit: int = 4) -> tuple[int, int] | None:
+    def _name_run(self, doc: Doc, state: DocState, start: int, step: int, limit: int = 4) -> tuple[int, int] | None:
         """The capitalised run starting at `start` going right (step=1) or ending at `start` going left."""
         indices = []
         i = start
         while 0 <= i < len(doc) and len(indices) < limit:
             token = doc[i]
-            if not self._is_name_token(token):
+            if not self._is_name_token(token, state):
                 break
             indices.append(i)
             i += step
@@ -156,14 +148,14 @@ class ActorTagger:
             lo += 1
         return (lo, hi) if lo < hi else None
 
-    def _is_name_token(self, token) -> bool:
+    def _is_name_token(self, token, state: DocState) -> bool:
         text = token.text
         return (
             token.is_alpha
             and text[:1].isupper()
             and not (text.isupper() and len(text) > 1 and len(text) <= 4)
             and text not in self.lexicon.name_stopwords
-            and token.i not in self.occupied
+            and token.i not in state.occupied
             and token.lower_ not in self.title_words
         )
 
@@ -171,7 +163,7 @@ class ActorTagger:
         name = doc[start:end].text
         if end - start == 1:
             # A lone surname only refers back to someone already named.
-            for key, local in self.person_keys.items():
+            for local in state.person_keys.values():
                 if state.actors[local].name and state.actors[local].name.split()[-1] == name:
                     return local
             keys = self.gazetteer.actor_names.get(fold(name), set())
@@ -181,22 +173,21 @@ class ActorTagger:
         key = keys[0] if len(keys) == 1 else "person/" + slug(name)
         if key in self.gazetteer.actors:
             return self._known(state, key)
-        if key not in self.person_keys:
-            self.person_keys[key] = state.new_actor(cls="Person", label=name, name=name, key=key).local_id
-        return self.person_keys[key]
+        if key not in state.person_keys:
+            state.person_keys[key] = state.new_actor(cls="Person", label=name, name=name, key=key).local_id
+        return state.person_keys[key]
 
     def _add_hit(self, state: DocState, start: int, end: int, actor: int, covers_end: int = -1, confidence: float = 0.8):
         state.actor_hits.append(ActorHit(start, end, actor, covers_end, confidence))
-        self.occupied.update(range(start, max(end, covers_end)))
+        state.occupied.update(range(start, max(end, covers_end)))
 
     def _titles(self, doc: Doc, state: DocState) -> None:
         found = [(doc[s:e], doc.vocab.strings[m]) for m, s, e in self.titles(doc)]
         labels = {}
         for span, label in found:
             labels.setdefault((span.start, span.end), label)
-        spans = [s for s in filter_spans([span for span, _ in found]) if not any(i in self.occupied for i in range(s.start, s.end))]
-        for span in spans:
-            if any(i in self.occupied for i in range(span.start, span.end)):
+        for span in filter_spans([span for span, _ in found]):
+            if any(i in state.occupied for i in range(span.start, span.end)):
                 continue
             label = labels[(span.start, span.end)]
             plural, title = label.startswith("PL:"), label[3:]
@@ -213,10 +204,13 @@ class ActorTagger:
                 former = True
             elif low in DETERMINERS:
                 determiner = True
-            elif parse_number(token.text) is not None and low not in ("one",) or token.like_num:
+            elif token.like_num or parse_number(token.text) is not None:
                 size = parse_number(token.text)
             elif low in lex.title_modifiers or any(low in a.split() for a in lex.approximators):
                 pass
+            elif left >= 3 and doc[left - 2].text == "-" and doc[left - 3:left].text.lower() in lex.title_modifiers:
+                left -= 3  # a hyphenated modifier is three tokens: "pro", "-", "government"
+                continue
             else:
                 break
             left -= 1
@@ -231,7 +225,7 @@ class ActorTagger:
         right = t_end
         if right < len(doc) and doc[right].lower_ in ("of", "for", "from", "in"):
             after = right + 1 + (1 if right + 1 < len(doc) and doc[right + 1].lower_ == "the" else 0)
-            while after < len(doc) and doc[after].lower_ in ("northern", "southern", "eastern", "western", "central", "neighbouring", "neighboring"):
+            while after < len(doc) and doc[after].lower_ in DIRECTIONS:
                 after += 1
             place = next((p for p in state.places if p.start == after and not p.descriptor or p.start == right + 1 and p.anaphoric), None)
             if place and place.end < len(doc) and doc[place.end].text in ("'s", "’s"):
@@ -254,13 +248,13 @@ class ActorTagger:
         # named: "Governor X" (a capitalised title right before a name)
         if doc[t_start].text[:1].isupper() or doc[t_start].is_title:
             chain = t_end
-            run = self._name_run(doc, chain, 1)
+            run = self._name_run(doc, state, chain, 1)
             if run and run[0] == chain and run[1] - run[0] >= 2:
                 actor = self._person(doc, state, *run)
                 if actor is not None:
                     state.add_positions(actor, (position,))
                     self._add_hit(state, run[0], run[1], actor)
-                    self.occupied.update(range(left, right))
+                    state.occupied.update(range(left, right))
                     return
         # apposition: "X, (a|the) title ..." or "X (the title ...)"
         if left >= 2 and doc[left - 1].text in (",", "("):
@@ -270,7 +264,7 @@ class ActorTagger:
                 state.add_positions(actor, (position,))
                 if hit is not None:
                     hit.covers_end = right + (1 if right < len(doc) and doc[right].text == ")" else 0)
-                self.occupied.update(range(left, right))
+                state.occupied.update(range(left, right))
                 return
         # unnamed: keep only what the text marks as a referring phrase
         if not (determiner or plural or size or former):
@@ -285,7 +279,7 @@ class ActorTagger:
         existing = next((h for h in state.actor_hits if h.end == punct), None)
         if existing is not None:
             return existing.actor, existing
-        run = self._name_run(doc, punct - 1, -1)
+        run = self._name_run(doc, state, punct - 1, -1)
         if run and run[1] == punct:
             actor = self._person(doc, state, *run)
             if actor is not None:
@@ -296,21 +290,19 @@ class ActorTagger:
 
     def _speakers(self, doc: Doc, state: DocState) -> None:
         """Names next to reporting verbs: "Rahmani said", "said Mirwais Stanikzai", "according to X"."""
+        prefixes = [p.lower().split() for p in self.lexicon.reporting_prefixes]
         for token in doc:
-            low = token.lower_
-            candidates = []
-            if low in self.reporting:
-                candidates.append(self._name_run(doc, token.i - 1, -1))
-                candidates.append(self._name_run(doc, token.i + 1, 1))
-            elif low == "to" and token.i > 0 and doc[token.i - 1].lower_ == "according":
-                candidates.append(self._name_run(doc, token.i + 1, 1))
-            for run in candidates:
-                if not run or not (run[0] == token.i + 1 or run[1] == token.i or run[0] == token.i + 1):
-                    continue
-                actor = self._person(doc, state, *run)
-                if actor is not None:
-                    self._add_hit(state, run[0], run[1], actor)
-                    break
+            runs = []
+            if token.lower_ in self.lexicon.reporting_verbs:
+                runs = [self._name_run(doc, state, token.i - 1, -1), self._name_run(doc, state, token.i + 1, 1)]
+            elif any([t.lower_ for t in doc[token.i - len(p) + 1:token.i + 1]] == p for p in prefixes):
+                runs = [self._name_run(doc, state, token.i + 1, 1)]
+            for run in runs:
+                if run and (run[0] == token.i + 1 or run[1] == token.i):
+                    actor = self._person(doc, state, *run)
+                    if actor is not None:
+                        self._add_hit(state, run[0], run[1], actor)
+                        break
 
 
 @Language.factory("kg_actors")

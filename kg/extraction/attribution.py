@@ -13,6 +13,7 @@ from kg.extraction.state import Attribution, DocState
 class AttributionTagger:
     def __init__(self, nlp: Language, lexicon=None):
         self.lexicon = lexicon or lexicon_module.default()
+        self.prefixes = [p.lower().split() for p in self.lexicon.reporting_prefixes]
 
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
@@ -23,17 +24,19 @@ class AttributionTagger:
                 if low in lex.reporting_verbs and self._reports(doc, token.i, sent.end):
                     speaker = self._speaker_near(doc, state, token.i, sent.start, sent.end)
                     state.attributions.append(Attribution(token.i, speaker, low in lex.claimed))
-                elif low == "according" and token.i + 1 < sent.end and doc[token.i + 1].lower_ == "to":
-                    hit = next((h for h in state.actor_hits if h.start in (token.i + 2, token.i + 3)), None)
-                    state.attributions.append(Attribution(token.i, hit.actor if hit else None, False))
+                else:
+                    for prefix in self.prefixes:
+                        if [t.lower_ for t in doc[token.i:token.i + len(prefix)]] == prefix:
+                            after = token.i + len(prefix)
+                            hit = next((h for h in state.actor_hits if h.start in (after, after + 1)), None)
+                            state.attributions.append(Attribution(token.i, hit.actor if hit else None, False, prefix=True))
         return doc
 
-    @staticmethod
-    def _reports(doc: Doc, verb: int, sent_end: int) -> bool:
+    def _reports(self, doc: Doc, verb: int, sent_end: int) -> bool:
         """A reporting use ("said that", "said Monday.", ', he said') rather than another sense
         ("the Taliban added Aibak to the list")."""
         previous = doc[verb - 1] if verb > 0 else None
-        if previous is not None and (previous.is_punct or previous.is_quote or previous.lower_ in ("he", "she", "they")):
+        if previous is not None and (previous.is_punct or previous.is_quote or previous.lower_ in self.lexicon.pronouns):
             return True
         following = doc[verb + 1:min(sent_end, verb + 5)]
         return not following or any(t.lower_ == "that" or t.is_punct or t.is_quote for t in following)

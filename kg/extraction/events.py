@@ -14,11 +14,12 @@ Captures make one event per captured place; other types one event per trigger.
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg import gazetteer as gazetteer_module
+from kg.errors import DataFileError
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction.actors import parse_number
 from kg.extraction.records import EventRecord, Participant, TextSpan
@@ -38,18 +39,26 @@ class EventTagger:
     def __init__(self, nlp: Language, gazetteer=None, lexicon=None):
         self.gazetteer = gazetteer or gazetteer_module.default()
         self.lexicon = lexicon or lexicon_module.default()
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.patterns = Matcher(nlp.vocab)
         for index, trigger in enumerate(self.lexicon.triggers):
-            self.matcher.add(str(index), [nlp.make_doc(p) for p in trigger.phrases])
+            if trigger.phrases:
+                self.phrases.add(str(index), [nlp.make_doc(p) for p in trigger.phrases])
+            if trigger.patterns:
+                try:
+                    self.patterns.add(str(index), [list(p) for p in trigger.patterns])
+                except (ValueError, KeyError) as exc:  # spaCy validates token patterns
+                    raise DataFileError(f"events lexicon: trigger #{index + 1} ({trigger.type}) has a bad pattern: {exc}") from exc
 
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
-        found = [(doc[s:e], int(doc.vocab.strings[m])) for m, s, e in self.matcher(doc)]
+        matches = list(self.phrases(doc)) + list(self.patterns(doc))
+        found = [(doc[s:e], int(doc.vocab.strings[m])) for m, s, e in matches]
         by_span = {}
         for span, index in found:
             by_span.setdefault((span.start, span.end), index)
         spans = filter_spans([span for span, _ in found])
-        self.sentence_starts = [s.start for s in doc.sents]
+        sentence_starts = [s.start for s in doc.sents]
         for sent in doc.sents:
             in_sentence = [s for s in spans if sent.start <= s.start < sent.end]
             records = []
@@ -58,13 +67,13 @@ class EventTagger:
                 trigger = self.lexicon.triggers[by_span[(span.start, span.end)]]
                 previous_end = in_sentence[position - 1].end if position else sent.start
                 next_start = in_sentence[position + 1].start if position + 1 < len(in_sentence) else sent.end
-                new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject)
+                new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject, sentence_starts)
                 records.extend(new)
             state.events.extend(self._merge(records))
         return doc
 
     # --- one trigger -----------------------------------------------------------------------------
-    def _event(self, doc, state: DocState, sent, span, trigger, previous_end, next_start, previous_subject):
+    def _event(self, doc, state: DocState, sent, span, trigger, previous_end, next_start, previous_subject, sentence_starts):
         lex = self.lexicon
         left = self._left_bound(doc, state, sent.start, previous_end, span.start)
         right = self._right_bound(doc, span.end, next_start)
@@ -101,7 +110,7 @@ class EventTagger:
             not places or all(self.gazetteer.places[k].kind == "country" for k in places)
         ):
             # people and local groups surrender where the passage is; an organisation has no such place
-            focus = self._focus_province(doc, state, span.start)
+            focus = self._focus_province(state, span.start, sentence_starts)
             places = [focus] if focus else places
 
         missing = [r for r in trigger.requires if (r == "place" and not places) or (r != "place" and r not in roles)]
@@ -142,7 +151,7 @@ class EventTagger:
                 left = token.i + 1
         # "X said that <clause>": the clause starts after the reporting verb (and "that")
         for attribution in state.attributions:
-            if left <= attribution.verb < trigger_start and doc[attribution.verb].lower_ != "according":
+            if left <= attribution.verb < trigger_start and not attribution.prefix:
                 left = attribution.verb + 1
                 if left < trigger_start and doc[left].lower_ == "that":
                     left += 1
@@ -253,11 +262,11 @@ class EventTagger:
             len(pieces) > 1 or bool(words)
         )
 
-    def _focus_province(self, doc, state: DocState, before: int, sentences_back: int = 2) -> str | None:
+    def _focus_province(self, state: DocState, before: int, sentence_starts: list[int], sentences_back: int = 2) -> str | None:
         """The province the passage is about: that of the last place named in this sentence or the
         `sentences_back` before it."""
-        current = max(i for i, start in enumerate(self.sentence_starts) if start <= before)
-        horizon = self.sentence_starts[max(0, current - sentences_back)]
+        current = max(i for i, start in enumerate(sentence_starts) if start <= before)
+        horizon = sentence_starts[max(0, current - sentences_back)]
         for hit in reversed(state.places):
             if horizon <= hit.start < before:
                 province = self.gazetteer.province_of(hit.key)

@@ -17,7 +17,8 @@ POSITIONS = {"before", "after", "any", "none"}
 @dataclass(frozen=True)
 class Trigger:
     type: str
-    phrases: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
+    patterns: tuple = ()
     agent: str = "none"
     affected: str = "none"
     surrendered_to: str = "none"
@@ -78,8 +79,8 @@ def _triggers(path: Path) -> tuple[Trigger, ...]:
     for index, raw in enumerate(_read(path).get("trigger", []), start=1):
         if raw.get("type") not in EVENT_TYPES:
             raise DataFileError(f"{path}: trigger #{index} has type {raw.get('type')!r}", hint=f"use one of {list(EVENT_TYPES)}")
-        if not raw.get("phrases"):
-            raise DataFileError(f"{path}: trigger #{index} ({raw['type']}) has no phrases")
+        if not raw.get("phrases") and not raw.get("patterns"):
+            raise DataFileError(f"{path}: trigger #{index} ({raw['type']}) has neither phrases nor patterns")
         unknown = set(raw) - set(Trigger.__dataclass_fields__)
         if unknown:
             raise DataFileError(f"{path}: trigger #{index} has unknown keys {sorted(unknown)}")

@@ -40,7 +40,7 @@ def build(config: Path = CONFIG) -> Language:
         try:
             nlp.add_pipe(name)
         except (ValueError, KeyError) as exc:
-            raise DataFileError(f"{config}: unknown component {name!r}", hint="components: sentencizer, kg_line_breaks, kg_places, kg_actors, kg_times, kg_attribution, kg_events") from exc
+            raise DataFileError(f"{config}: unknown component {name!r}", hint="components: sentencizer, kg_line_breaks, kg_normalise, kg_places, kg_actors, kg_times, kg_attribution, kg_events") from exc
     return nlp
 
 

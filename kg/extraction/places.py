@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg import gazetteer as gazetteer_module
+from kg.extraction.sentences import normalised_pattern
 from kg.extraction.state import PlaceHit
 from kg.linking import link_place
 from kg.slug import fold
@@ -32,11 +33,8 @@ DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeas
 class PlaceTagger:
     def __init__(self, nlp: Language, gazetteer=None):
         self.gazetteer = gazetteer or gazetteer_module.default()
-        self.names = PhraseMatcher(nlp.vocab, attr="LOWER")
-        by_form: dict[str, str] = {}
-        for form in self.gazetteer.place_names:
-            by_form.setdefault(form, form)
-        self.names.add("PLACE", [nlp.make_doc(form) for form in by_form])
+        self.names = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.names.add("PLACE", [normalised_pattern(nlp, form) for form in self.gazetteer.place_names])
         self.anaphors = Matcher(nlp.vocab)
         for label, patterns in ANAPHORS.items():
             self.anaphors.add(label, patterns)
@@ -73,9 +71,7 @@ class PlaceTagger:
             province = self.gazetteer.province_of(place.key)
             if place.kind == "city":
                 focus_city = place.key
-            if province is not None and not hit.descriptor:
-                focus_province = province.key
-            elif province is not None and hit.descriptor and previous is not None:
+            if province is not None:
                 focus_province = province.key
             state.places.append(hit)
             previous = hit

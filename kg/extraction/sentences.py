@@ -8,6 +8,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.slug import fold
+
 
 @Language.component("kg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
@@ -24,3 +26,16 @@ def sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while end > start and doc[end - 1].is_space:
         end -= 1
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+@Language.component("kg_normalise")
+def normalise(doc: Doc) -> Doc:
+    """Set each token's NORM to its accent-folded lower case, so "Mazār-i-Sharīf" matches "mazar-i-sharif"."""
+    for token in doc:
+        token.norm_ = fold(token.text)
+    return doc
+
+
+def normalised_pattern(nlp: Language, text: str) -> Doc:
+    """A PhraseMatcher pattern normalised like `kg_normalise` normalises documents."""
+    return normalise(nlp.make_doc(text))

@@ -38,9 +38,10 @@ class TimeHit:
 
 @dataclass
 class Attribution:
-    verb: int  # token index of the reporting verb (or of "according")
+    verb: int  # token index of the reporting verb, or of the first word of a prefix ("according to")
     speaker: int | None  # actor local id
     claimed: bool
+    prefix: bool = False  # "according to X, ...": the reported clause is not cut at the prefix
 
 
 @dataclass
@@ -53,6 +54,8 @@ class DocState:
     attributions: list[Attribution] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    occupied: set[int] = field(default_factory=set)  # tokens already part of a place or actor mention
+    person_keys: dict[str, int] = field(default_factory=dict)  # person key -> actor local id
 
     def new_actor(self, **fields) -> ActorRef:
         actor = ActorRef(local_id=len(self.actors) + 1, **fields)
@@ -63,6 +66,3 @@ class DocState:
         actor = self.actors[actor_id]
         merged = actor.positions + tuple(p for p in positions if p not in actor.positions)
         self.actors[actor_id] = ActorRef(**{**actor.__dict__, "positions": merged})
-
-    def actor_at(self, index: int) -> ActorHit | None:
-        return next((h for h in self.actor_hits if h.start <= index < max(h.end, h.covers_end)), None)

@@ -48,10 +48,12 @@ class TimeTagger:
         self.matcher.add("WEEKDAY", [[{"LOWER": {"IN": list(lex.weekdays)}}, {"LOWER": {"IN": list(lex.parts_of_day)}, "OP": "?"}]])
         self.matcher.add("RELATIVE", [[{"LOWER": w} for w in phrase.split()] for phrase in lex.relative_days])
         months = list(lex.months)
+        day = {"IS_DIGIT": True, "LENGTH": {"<=": 2}}
         self.matcher.add("MONTH_DAY", [
-            [{"LOWER": {"IN": months}}, {"IS_DIGIT": True}, {"TEXT": ",", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
-            [{"IS_DIGIT": True}, {"LOWER": {"IN": months}}, {"SHAPE": "dddd", "OP": "?"}],
+            [{"LOWER": {"IN": months}}, day, {"TEXT": ",", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
+            [day, {"LOWER": {"IN": months}}, {"SHAPE": "dddd", "OP": "?"}],
         ])
+        self.matcher.add("MONTH_YEAR", [[{"LOWER": {"IN": months}}, {"SHAPE": "dddd"}]])
         self.matcher.add("SINCE", [[{"LOWER": {"IN": ["since", "in", "until"]}}, {"LOWER": {"IN": months}}]])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -95,13 +97,19 @@ class TimeTagger:
             month_token = next(t for t in span if t.lower_ in lex.months)
             if not month_token.text[:1].isupper():
                 return None
-            day_token = next(t for t in span if t.is_digit and len(t.text) <= 2)
+            day_token = next(t for t in span if t.is_digit and len(t.text) <= 2)  # the pattern guarantees one
             year_token = next((t for t in span if t.is_digit and len(t.text) == 4), None)
             date = resolve_month_day(lex.months.index(month_token.lower_) + 1, int(day_token.text),
                                      int(year_token.text) if year_token else None, published)
             if date is None:
                 return TimeValue(text, None, "UnknownPrecision")
             return TimeValue(text, date.isoformat(), "DayPrecision")
+        if label == "MONTH_YEAR":
+            if not span[0].text[:1].isupper():
+                return None
+            month = lex.months.index(span[0].lower_) + 1
+            # a month is a span of days: the first day stands for it, with month precision
+            return TimeValue(text, f"{int(span[1].text):04d}-{month:02d}-01", "MonthPrecision")
         if label == "SINCE":
             if not span[1].text[:1].isupper():
                 return None
