@@ -267,3 +267,10 @@ def test_articles_content_hash_depends_on_text_only(tmp_path):
     b = Article(id="b", text=CAPTURE, source="y", published=dt.date(2021, 8, 13))
     c = Article(id="a", text=SURRENDER, source="x")
     assert a.content_hash == b.content_hash != c.content_hash
+
+
+def test_articles_lone_surrogate_in_jsonl_text_is_a_bad_article_not_a_crash(tmp_path):
+    path = write(tmp_path / "broken.jsonl", '{"id": "a", "text": "Ghazni fell \\ud800 today."}\n{"id": "b", "text": "Fine."}\n')
+    good, bad = split(read_articles([path]))
+    assert [a.id for a in good] == ["b"]
+    assert len(bad) == 1 and str(bad[0]).startswith(f"{path}:1: ") and "invalid character" in str(bad[0])

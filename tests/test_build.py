@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import kg.build  # imported at collection time: build's default `log` is the sys.stderr of import time
+import kg.build
 from kg.build import BuildReport, article_ids, build, remove
 from kg.errors import ArticleError
 from kg.extraction import pipeline
@@ -360,3 +360,14 @@ def test_build_article_with_an_invalid_url_is_reported_and_the_others_go_in(tmp_
     assert report.built == ["after"]
     assert len(report.failed) == 1 and str(batch) in str(report.failed[0])
     assert report.failed[0].exit_code == 3
+
+
+def test_build_known_person_positions_are_written_to_the_article_graph(tmp_path):
+    article = tmp_path / "noor.txt"
+    article.write_text("Atta Muhammad Noor, the former governor of Balkh province, said the Taliban captured Mazar.",
+                       encoding="utf-8")
+    store = GraphStore(None)
+    build([article], store, progress=False)
+    rows = store.select("""SELECT ?title ?former WHERE { GRAPH ?g {
+        id:person\\/atta-muhammad-noor kg:holdsPosition ?p . ?p kg:title ?title ; kg:isFormer ?former } }""")
+    assert [(r["title"].lexical, r["former"].lexical) for r in rows] == [("governor", "true")]

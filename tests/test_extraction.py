@@ -194,3 +194,27 @@ def test_extraction_is_deterministic(extracted):
 def test_extraction_weekday_in_the_publication_week(extracted):
     x = extracted("The Taliban captured Ghazni on Sunday.", published=dt.date(2021, 8, 15))
     assert events_of(x, "CaptureOfTerritory")[0].time.date == "2021-08-15"
+
+
+def test_extraction_month_and_year_is_a_month_precision_date(extracted):
+    x = extracted("By August 2021 the Taliban had captured Ghazni.")
+    time = events_of(x, "CaptureOfTerritory")[0].time
+    assert (time.date, time.precision) == ("2021-08-01", "MonthPrecision")
+    assert extracted("The August 123 figure was revised.").events == ()
+
+
+def test_extraction_names_with_diacritics_match_the_gazetteer(extracted):
+    x = extracted("The Taliban captured Mazār-i-Sharīf on Saturday.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/mazar-i-sharif",)]
+
+
+def test_extraction_known_person_keeps_the_office_the_article_gives(extracted):
+    x = extracted("Atta Muhammad Noor, the former governor of Balkh province, said the Taliban captured Mazar.")
+    noor = next(a for a in x.actors if a.name == "Atta Muhammad Noor")
+    assert noor.key == "person/atta-muhammad-noor"
+    assert [(p.title, p.place_key, p.former) for p in noor.positions] == [("governor", "province/balkh", True)]
+
+
+def test_extraction_slot_pattern_trigger_matches_any_named_controller(extracted):
+    x = extracted("By nightfall Ghazni was under Taliban control.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/ghazni",)]
