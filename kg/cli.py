@@ -6,10 +6,11 @@
     kg export [--format nquads|trig]       write the whole graph
     kg extract FILE                        show what the pipeline finds in one article (JSON)
     kg validate [--store DIR]              check the graph against the SHACL shapes
+    kg evaluate GOLD... [--min-event-f1 F] score extraction against gold annotations
 
 Exit codes: 0 success; 1 internal error; 2 usage; 3 some articles could not be read (the others were
 built); 4 a data file is broken; 5 malformed query; 6 store error; 8 the graph does not conform to
-the shapes. (7 is reserved for query timeouts.)
+the shapes; 9 evaluation below the targets given. (7 is reserved for query timeouts.)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from kg.terms import IRI, Literal
 
 SEEDS = Path("seeds")
 EXIT_NOT_CONFORMING = 8
+EXIT_BELOW_TARGET = 9
 
 
 def _store(args, *, read_only: bool = False) -> GraphStore:
@@ -130,6 +132,25 @@ def cmd_extract(args) -> int:
     return status
 
 
+def cmd_evaluate(args) -> int:
+    from kg.evaluate import evaluate
+
+    report = evaluate(args.gold)
+    print(report.table())
+    if args.show_misses:
+        print("\n".join(report.misses))
+    failures = []
+    if report.events_overall.f1 < args.min_event_f1:
+        failures.append(f"events F1 {report.events_overall.f1:.3f} < {args.min_event_f1}")
+    if report.persons.f1 < args.min_person_f1:
+        failures.append(f"persons-with-roles F1 {report.persons.f1:.3f} < {args.min_person_f1}")
+    if report.denied_as_fact:
+        failures.append(f"{report.denied_as_fact} denied event(s) stated as facts")
+    for failure in failures:
+        print(f"below target: {failure}", file=sys.stderr)
+    return EXIT_BELOW_TARGET if failures else 0
+
+
 def cmd_validate(args) -> int:
     from kg.validate import validate_store
 
@@ -172,6 +193,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="print what the pipeline extracts from an article, as JSON")
     p.add_argument("file")
     p.set_defaults(run=cmd_extract)
+
+    p = sub.add_parser("evaluate", help="score extraction against gold annotations (tests/gold/README.md)")
+    p.add_argument("gold", nargs="+", help="gold .toml files or directories of them")
+    p.add_argument("--min-event-f1", type=float, default=0.0, help="fail (exit 9) below this events F1")
+    p.add_argument("--min-person-f1", type=float, default=0.0, help="fail (exit 9) below this persons-with-roles F1")
+    p.add_argument("--show-misses", action="store_true", help="list every extra and missed item")
+    p.set_defaults(run=cmd_evaluate)
 
     p = with_store(sub.add_parser("validate", help="validate the graph against the SHACL shapes"))
     p.set_defaults(run=cmd_validate)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 16)  # called for every token of every article: most are repeats
 def fold(text: str) -> str:
     """ASCII-fold and lower-case: 'Mazār-e Sharīf' -> 'mazar-e sharif'."""
     decomposed = unicodedata.normalize("NFKD", text)

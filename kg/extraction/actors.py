@@ -291,14 +291,15 @@ class ActorTagger:
     def _speakers(self, doc: Doc, state: DocState) -> None:
         """Names next to reporting verbs: "Rahmani said", "said Mirwais Stanikzai", "according to X"."""
         prefixes = [p.lower().split() for p in self.lexicon.reporting_prefixes]
-        for token in doc:
+        lower = state.lower
+        for i, low in enumerate(lower):
             runs = []
-            if token.lower_ in self.lexicon.reporting_verbs:
-                runs = [self._name_run(doc, state, token.i - 1, -1), self._name_run(doc, state, token.i + 1, 1)]
-            elif any([t.lower_ for t in doc[token.i - len(p) + 1:token.i + 1]] == p for p in prefixes):
-                runs = [self._name_run(doc, state, token.i + 1, 1)]
+            if low in self.lexicon.reporting_verbs:
+                runs = [self._name_run(doc, state, i - 1, -1), self._name_run(doc, state, i + 1, 1)]
+            elif any(p[-1] == low and lower[max(0, i - len(p) + 1):i + 1] == p for p in prefixes):
+                runs = [self._name_run(doc, state, i + 1, 1)]
             for run in runs:
-                if run and (run[0] == token.i + 1 or run[1] == token.i):
+                if run and (run[0] == i + 1 or run[1] == i):
                     actor = self._person(doc, state, *run)
                     if actor is not None:
                         self._add_hit(state, run[0], run[1], actor)

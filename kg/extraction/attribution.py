@@ -18,18 +18,18 @@ class AttributionTagger:
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
         lex = self.lexicon
-        for sent in doc.sents:
-            for token in sent:
-                low = token.lower_
-                if low in lex.reporting_verbs and self._reports(doc, token.i, sent.end):
-                    speaker = self._speaker_near(doc, state, token.i, sent.start, sent.end)
-                    state.attributions.append(Attribution(token.i, speaker, low in lex.claimed))
+        for sent in state.sentences(doc):
+            for i in range(sent.start, sent.end):
+                low = state.lower[i]
+                if low in lex.reporting_verbs and self._reports(doc, i, sent.end):
+                    speaker = self._speaker_near(doc, state, i, sent.start, sent.end)
+                    state.attributions.append(Attribution(i, speaker, low in lex.claimed))
                 else:
                     for prefix in self.prefixes:
-                        if [t.lower_ for t in doc[token.i:token.i + len(prefix)]] == prefix:
-                            after = token.i + len(prefix)
+                        if low == prefix[0] and state.lower[i:i + len(prefix)] == prefix:
+                            after = i + len(prefix)
                             hit = next((h for h in state.actor_hits if h.start in (after, after + 1)), None)
-                            state.attributions.append(Attribution(token.i, hit.actor if hit else None, False, prefix=True))
+                            state.attributions.append(Attribution(i, hit.actor if hit else None, False, prefix=True))
         return doc
 
     def _reports(self, doc: Doc, verb: int, sent_end: int) -> bool:

@@ -41,10 +41,14 @@ class EventTagger:
         self.lexicon = lexicon or lexicon_module.default()
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.patterns = Matcher(nlp.vocab)
+        # Words every token pattern needs: the Matcher is skipped for documents without them.
+        self.pattern_words: list[set[str]] = []
         for index, trigger in enumerate(self.lexicon.triggers):
             if trigger.phrases:
                 self.phrases.add(str(index), [nlp.make_doc(p) for p in trigger.phrases])
             if trigger.patterns:
+                self.pattern_words += [{t["LOWER"] for t in p if isinstance(t.get("LOWER"), str) and "OP" not in t}
+                                       for p in trigger.patterns]
                 try:
                     self.patterns.add(str(index), [list(p) for p in trigger.patterns])
                 except (ValueError, KeyError) as exc:  # spaCy validates token patterns
@@ -52,14 +56,21 @@ class EventTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
-        matches = list(self.phrases(doc)) + list(self.patterns(doc))
+        words = set(state.lower)
+        matches = list(self.phrases(doc))
+        if any(needed <= words for needed in self.pattern_words):
+            # token patterns are costly: run them only on sentences holding the words they need
+            for sent in state.sentences(doc):
+                here = set(state.lower[sent.start:sent.end])
+                if any(needed <= here for needed in self.pattern_words):
+                    matches += [(m, s + sent.start, e + sent.start) for m, s, e in self.patterns(doc[sent.start:sent.end])]
         found = [(doc[s:e], int(doc.vocab.strings[m])) for m, s, e in matches]
         by_span = {}
         for span, index in found:
             by_span.setdefault((span.start, span.end), index)
         spans = filter_spans([span for span, _ in found])
-        sentence_starts = [s.start for s in doc.sents]
-        for sent in doc.sents:
+        sentence_starts = [s.start for s in state.sentences(doc)]
+        for sent in state.sentences(doc):
             in_sentence = [s for s in spans if sent.start <= s.start < sent.end]
             records = []
             subject = None  # the subject of the previous trigger, for "fled ... or surrendered"
@@ -81,7 +92,7 @@ class EventTagger:
         coordinated = self._coordinated(doc, span.start, left) and previous_subject is not None
 
         negators = [t for t in doc[max(left, span.start - lex.negation_window):span.start] if t.lower_ in lex.negation_words]
-        negators += [t for t in doc[sent.start:span.start] if t.lower_ in lex.denial_words]
+        negators += [doc[i] for i in range(sent.start, span.start) if state.lower[i] in lex.denial_words]
         if negators:
             state.dropped.append(f"{trigger.type} {where}: negated by {negators[0].text!r}")
             return [], previous_subject
@@ -127,7 +138,7 @@ class EventTagger:
         common = dict(
             type=trigger.type,
             trigger=TextSpan(span.start_char, span.end_char, span.text),
-            sentence=TextSpan(begin, end, sent.text.strip()),
+            sentence=TextSpan(begin, end, state.text[begin:end]),
             participants=tuple(participants),
             time=self._time(state, span, left, right, first=previous_end == sent.start or left > previous_end),
             counts=self._counts(doc, trigger.type, span, left, right),
@@ -295,7 +306,7 @@ class EventTagger:
         return ()
 
     def _modality(self, doc, state, sent, span) -> str:
-        lowered = " " + " ".join(t.lower_ for t in sent) + " "
+        lowered = " " + " ".join(state.lower[sent.start:sent.end]) + " "
         if any(" " + phrase + " " in lowered for phrase in self.lexicon.reported):
             return "Reported"
         attribution = self._attribution(state, sent, span)

@@ -52,7 +52,9 @@ def default() -> Language:
 def analyse(text: str, published=None, nlp: Language | None = None) -> Doc:
     nlp = nlp or default()
     doc = nlp.make_doc(text)
-    doc._.kg = DocState(published=published)
+    strings = doc.vocab.strings
+    lower = [strings[i] for i in doc.to_array("LOWER").tolist()]  # no Token objects: much faster
+    doc._.kg = DocState(published=published, text=text, lower=lower)
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc

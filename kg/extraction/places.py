@@ -8,7 +8,7 @@ keeping a discourse focus (the last province and city named) to resolve "the pro
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
@@ -18,11 +18,11 @@ from kg.extraction.state import PlaceHit
 from kg.linking import link_place
 from kg.slug import fold
 
+# Anaphors: a head noun, the words that may stand between it and "the", and what it refers to.
 ANAPHORS = {
-    # pattern label -> what it refers to
-    "CAPITAL": [[{"LOWER": "the"}, {"LOWER": {"IN": ["provincial", "province's"]}, "OP": "?"}, {"LOWER": "capital"}]],
-    "PROVINCE": [[{"LOWER": "the"}, {"LOWER": {"IN": ["entire", "whole", "same"]}, "OP": "?"}, {"LOWER": "province"}]],
-    "CITY": [[{"LOWER": "the"}, {"LOWER": {"IN": ["entire", "whole"]}, "OP": "?"}, {"LOWER": "city"}]],
+    "capital": ("CAPITAL", {"provincial", "province's"}),
+    "province": ("PROVINCE", {"entire", "whole", "same"}),
+    "city": ("CITY", {"entire", "whole"}),
 }
 DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near", "seat", "which", "province", "city", "just",
                       "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -35,9 +35,6 @@ class PlaceTagger:
         self.gazetteer = gazetteer or gazetteer_module.default()
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
         self.names.add("PLACE", [normalised_pattern(nlp, form) for form in self.gazetteer.place_names])
-        self.anaphors = Matcher(nlp.vocab)
-        for label, patterns in ANAPHORS.items():
-            self.anaphors.add(label, patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         state = doc._.kg
@@ -46,11 +43,16 @@ class PlaceTagger:
         spans = [s for s in spans if s.text[:1].isupper()]
         named = filter_spans(spans)
         anaphors = []
-        for match_id, start, end in self.anaphors(doc):
-            label = doc.vocab.strings[match_id]
-            # "the capital of X" names X's capital explicitly; only a bare "the capital" is anaphoric
-            if end < len(doc) and doc[end].lower_ in ("of", "'s", "’s"):
+        lower = state.lower
+        for end, word in enumerate(lower, start=1):
+            if word not in ANAPHORS:
                 continue
+            label, modifiers = ANAPHORS[word]
+            start = end - 2 if end >= 3 and lower[end - 2] in modifiers else end - 1
+            # "the capital of X" names X's capital explicitly; only a bare "the capital" is anaphoric
+            if start < 1 or lower[start - 1] != "the" or end < len(lower) and lower[end] in ("of", "'s", "’s"):
+                continue
+            start -= 1
             if any(s.start < end and start < s.end for s in named):
                 continue
             anaphors.append((start, end, label))

@@ -13,9 +13,17 @@ from kg.slug import fold
 
 @Language.component("kg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+    state = doc._.kg
+    if state is None or "\n" not in state.text:
+        lower = [t.text for t in doc] if state is None else None
+    else:
+        lower = state.lower
+    if lower is None:
+        return doc
+    # spaCy keeps any whitespace but a single space as a token of its own, so line ends are tokens
+    for i, word in enumerate(lower[:-1]):
+        if "\n" in word:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -31,8 +39,11 @@ def sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
 @Language.component("kg_normalise")
 def normalise(doc: Doc) -> Doc:
     """Set each token's NORM to its accent-folded lower case, so "Mazār-i-Sharīf" matches "mazar-i-sharif"."""
+    if doc.text.isascii():
+        return doc
     for token in doc:
-        token.norm_ = fold(token.text)
+        if not token.text.isascii():  # ASCII tokens keep spaCy's NORM, their lower case; patterns do the same
+            token.norm_ = fold(token.text)
     return doc
 
 

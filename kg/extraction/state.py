@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kg.extraction.records import ActorRef, EventRecord, Position, TimeValue
 
@@ -44,9 +45,17 @@ class Attribution:
     prefix: bool = False  # "according to X, ...": the reported clause is not cut at the prefix
 
 
+class Sentence(NamedTuple):
+    start: int  # token indices, end exclusive
+    end: int
+
+
 @dataclass
 class DocState:
     published: dt.date | None
+    text: str = ""  # the article text (spaCy rebuilds doc.text on every access)
+    lower: list[str] = field(default_factory=list)  # lower-cased token texts, computed once per document
+    _sentences: list[Sentence] | None = None
     places: list[PlaceHit] = field(default_factory=list)
     actors: dict[int, ActorRef] = field(default_factory=dict)
     actor_hits: list[ActorHit] = field(default_factory=list)
@@ -56,6 +65,12 @@ class DocState:
     dropped: list[str] = field(default_factory=list)
     occupied: set[int] = field(default_factory=set)  # tokens already part of a place or actor mention
     person_keys: dict[str, int] = field(default_factory=dict)  # person key -> actor local id
+
+    def sentences(self, doc) -> list[Sentence]:
+        """Sentence bounds, read once the sentence components have run."""
+        if self._sentences is None:
+            self._sentences = [Sentence(s.start, s.end) for s in doc.sents]
+        return self._sentences
 
     def new_actor(self, **fields) -> ActorRef:
         actor = ActorRef(local_id=len(self.actors) + 1, **fields)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from kg.extraction import lexicon as lexicon_module
@@ -42,29 +41,51 @@ def resolve_month_day(month: int, day: int, year: int | None, published: dt.date
 
 
 class TimeTagger:
+    """Finds time expressions by a direct scan of the lower-cased tokens (faster than a token Matcher
+    for these few shapes): WEEKDAY [part of day], MONTH DAY[, YEAR], DAY MONTH [YEAR], MONTH YEAR,
+    since/in/until MONTH, and the relative phrases of the lexicon."""
+
     def __init__(self, nlp: Language, lexicon=None):
         self.lexicon = lex = lexicon or lexicon_module.default()
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("WEEKDAY", [[{"LOWER": {"IN": list(lex.weekdays)}}, {"LOWER": {"IN": list(lex.parts_of_day)}, "OP": "?"}]])
-        self.matcher.add("RELATIVE", [[{"LOWER": w} for w in phrase.split()] for phrase in lex.relative_days])
-        months = list(lex.months)
-        day = {"IS_DIGIT": True, "LENGTH": {"<=": 2}}
-        self.matcher.add("MONTH_DAY", [
-            [{"LOWER": {"IN": months}}, day, {"TEXT": ",", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
-            [day, {"LOWER": {"IN": months}}, {"SHAPE": "dddd", "OP": "?"}],
-        ])
-        self.matcher.add("MONTH_YEAR", [[{"LOWER": {"IN": months}}, {"SHAPE": "dddd"}]])
-        self.matcher.add("SINCE", [[{"LOWER": {"IN": ["since", "in", "until"]}}, {"LOWER": {"IN": months}}]])
+        self.weekdays = set(lex.weekdays)
+        self.months = set(lex.months)
+        self.relative = [tuple(phrase.split()) for phrase in lex.relative_days]
+
+    def _candidates(self, lower: list[str]) -> list[tuple[str, int, int]]:
+        n = len(lower)
+        day = lambda i: 0 <= i < n and lower[i].isdigit() and len(lower[i]) <= 2  # noqa: E731
+        year = lambda i: 0 <= i < n and lower[i].isdigit() and len(lower[i]) == 4  # noqa: E731
+        found = []
+        for i, word in enumerate(lower):
+            if word in self.weekdays:
+                found.append(("WEEKDAY", i, i + 2 if i + 1 < n and lower[i + 1] in self.lexicon.parts_of_day else i + 1))
+            elif word in self.months:
+                if day(i + 1):
+                    end = i + 2
+                    if end + 1 < n and lower[end] == "," and year(end + 1):
+                        end += 2
+                    elif year(end):
+                        end += 1
+                    found.append(("MONTH_DAY", i, end))
+                elif year(i + 1):
+                    found.append(("MONTH_YEAR", i, i + 2))
+                if day(i - 1):
+                    found.append(("MONTH_DAY", i - 1, i + 2 if year(i + 1) else i + 1))
+                if i > 0 and lower[i - 1] in ("since", "in", "until"):
+                    found.append(("SINCE", i - 1, i + 1))
+            for phrase in self.relative:
+                if word == phrase[0] and tuple(lower[i:i + len(phrase)]) == phrase:
+                    found.append(("RELATIVE", i, i + len(phrase)))
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
         state = doc._.kg
         published = state.published
-        matches = sorted(self.matcher(doc), key=lambda m: (m[1], -m[2]))
+        matches = sorted(self._candidates(state.lower), key=lambda m: (m[1], -m[2]))
         taken = -1
-        for match_id, start, end in matches:
+        for label, start, end in matches:
             if start < taken:
                 continue  # keep the longest match at each position
-            label = doc.vocab.strings[match_id]
             span = doc[start:end]
             value = self._value(label, span, published)
             if value is None:

@@ -1,0 +1,191 @@
+"""Scoring extraction against hand annotations (format: tests/gold/README.md).
+
+`evaluate(paths)` runs the pipeline on each annotated article and counts, per article:
+- events: (type, place, date) triples, matched one to one;
+- persons with roles: (name or "", role) pairs;
+- places: gazetteer keys of the places named;
+- dates: among events matched on type and place, whether the date is right;
+- denied: gold denials that the system states as facts (each is also an event false positive).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.articles import Article, read_txt
+from kg.errors import DataFileError
+from kg.extraction import pipeline
+from kg.extraction.records import Extraction
+from kg.gazetteer import PLACE_CLASS
+from kg.slug import fold
+from kg.vocab import EVENT_TYPES
+
+SPECIFICITY = {"facility": 0, "district": 1, "city": 1, "province": 2, "country": 3}
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: "Tally") -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    events: dict[str, Tally] = field(default_factory=dict)  # per event type
+    persons: Tally = field(default_factory=Tally)
+    places: Tally = field(default_factory=Tally)
+    dates: Tally = field(default_factory=Tally)
+    denied_as_fact: int = 0
+    denied_total: int = 0
+    articles: int = 0
+    misses: list[str] = field(default_factory=list)  # human-readable differences, for debugging rules
+
+    @property
+    def events_overall(self) -> Tally:
+        total = Tally()
+        for tally in self.events.values():
+            total.add(tally)
+        return total
+
+    def table(self) -> str:
+        rows = [("measure", "P", "R", "F1", "tp", "fp", "fn")]
+        for name, tally in sorted(self.events.items()):
+            rows.append((f"events: {name}", *_cells(tally)))
+        rows.append(("events: overall", *_cells(self.events_overall)))
+        rows.append(("persons with roles", *_cells(self.persons)))
+        rows.append(("places (gazetteer keys)", *_cells(self.places)))
+        rows.append(("dates of matched events", *_cells(self.dates)))
+        widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        lines.append(f"{self.articles} article(s); denied events stated as facts: {self.denied_as_fact} of {self.denied_total}")
+        return "\n".join(lines)
+
+
+def _cells(t: Tally) -> tuple:
+    return f"{t.precision:.3f}", f"{t.recall:.3f}", f"{t.f1:.3f}", t.tp, t.fp, t.fn
+
+
+@dataclass(frozen=True)
+class GoldFile:
+    path: Path
+    article: Article
+    data: dict
+
+
+def load_gold(path: Path) -> GoldFile:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(f"{path}: {exc}", hint="see tests/gold/README.md for the format") from exc
+    if "article" not in data:
+        raise DataFileError(f"{path}: no `article` path", hint='add article = "path/to/article.txt" (relative to this file)')
+    for index, event in enumerate(data.get("event", []) + data.get("denied", []), start=1):
+        if event.get("type") not in EVENT_TYPES:
+            raise DataFileError(f"{path}: event #{index} has type {event.get('type')!r}", hint=f"use one of {list(EVENT_TYPES)}")
+    return GoldFile(path, read_txt((path.parent / data["article"]).resolve()), data)
+
+
+def main_place(places: Iterable[str]) -> str | None:
+    """The most specific of an event's places (a city before its province before the country)."""
+    keys = [p for p in places if p.split("/", 1)[0] in PLACE_CLASS]
+    return min(keys, key=lambda k: SPECIFICITY[k.split("/", 1)[0]]) if keys else None
+
+
+def _match(system: list[tuple], gold: list[tuple], key) -> tuple[Tally, list[tuple], list[tuple], list[tuple[tuple, tuple]]]:
+    """One-to-one matching on key(item); returns the tally, unmatched system and gold items, and pairs."""
+    remaining = list(gold)
+    pairs, unmatched = [], []
+    for item in system:
+        partner = next((g for g in remaining if key(g) == key(item)), None)
+        if partner is None:
+            unmatched.append(item)
+        else:
+            remaining.remove(partner)
+            pairs.append((item, partner))
+    return Tally(len(pairs), len(unmatched), len(remaining)), unmatched, remaining, pairs
+
+
+def score_article(gold: GoldFile, extraction: Extraction, report: Report) -> None:
+    name = gold.path.name
+    system_events = [(e.type, main_place(e.places), e.time.date if e.time else None) for e in extraction.events]
+    gold_events = [(g["type"], g.get("place"), g.get("date")) for g in gold.data.get("event", [])]
+    for event_type in {t for t, _, _ in system_events} | {t for t, _, _ in gold_events}:
+        tally, fps, fns, _ = _match([e for e in system_events if e[0] == event_type],
+                                    [g for g in gold_events if g[0] == event_type], key=lambda e: e)
+        report.events.setdefault(event_type, Tally()).add(tally)
+        report.misses += [f"{name}: extra {e}" for e in fps] + [f"{name}: missed {g}" for g in fns]
+
+    # dates, on events that agree on type and place
+    _, _, _, pairs = _match(system_events, gold_events, key=lambda e: e[:2])
+    for system, gold_event in pairs:
+        if system[2] is None and gold_event[2] is None:
+            continue
+        if system[2] == gold_event[2]:
+            report.dates.tp += 1
+        else:
+            report.dates.fp += system[2] is not None
+            report.dates.fn += gold_event[2] is not None
+
+    for denied in gold.data.get("denied", []):
+        report.denied_total += 1
+        if any(e[0] == denied["type"] and e[1] == denied.get("place") for e in system_events):
+            report.denied_as_fact += 1
+            report.misses.append(f"{name}: denied event stated as fact: {denied['type']} {denied.get('place')}")
+
+    system_persons = set()
+    for actor in extraction.actors:
+        if actor.cls in ("Person", "Group"):
+            for position in actor.positions:
+                system_persons.add((fold(actor.name or ""), ("former " if position.former else "") + position.title.lower()))
+    gold_persons = {(fold(p.get("name", "")), role.lower()) for p in gold.data.get("person", []) for role in p.get("roles", [])}
+    report.persons.add(Tally(len(system_persons & gold_persons), len(system_persons - gold_persons), len(gold_persons - system_persons)))
+    report.misses += [f"{name}: extra person {p}" for p in sorted(system_persons - gold_persons)]
+    report.misses += [f"{name}: missed person {p}" for p in sorted(gold_persons - system_persons)]
+
+    system_places = {m.place_key for m in extraction.place_mentions if not m.anaphoric}
+    gold_places = set(gold.data.get("places", []))
+    report.places.add(Tally(len(system_places & gold_places), len(system_places - gold_places), len(gold_places - system_places)))
+    report.misses += [f"{name}: extra place {p}" for p in sorted(system_places - gold_places)]
+    report.misses += [f"{name}: missed place {p}" for p in sorted(gold_places - system_places)]
+
+
+def gold_paths(inputs: Iterable[Path | str]) -> list[Path]:
+    paths: list[Path] = []
+    for item in map(Path, inputs):
+        paths.extend(sorted(item.glob("*.toml")) if item.is_dir() else [item])
+    return paths
+
+
+def evaluate(inputs: Iterable[Path | str]) -> Report:
+    report = Report()
+    nlp = pipeline.default()
+    for path in gold_paths(inputs):
+        gold = load_gold(path)
+        extraction = pipeline.extract(gold.article, nlp)
+        score_article(gold, extraction, report)
+        report.articles += 1
+    return report
+
+
