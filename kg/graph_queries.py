@@ -200,7 +200,7 @@ def events_by_ids(store: GraphStore, ids: Iterable[str]) -> dict[str, EventRecor
         SELECT ?event ?label ?trigger ?date ?precision ?timeExpression ?notAfter ?killed ?injured ?displaced
                ?type WHERE {{
           {{ {_values("event", ids)} ?event a kg:Event .
-             OPTIONAL {{ ?event rdfs:label ?label }}         OPTIONAL {{ ?event kg:trigger ?trigger }}
+             OPTIONAL {{ ?event rdfs:label ?label }}         OPTIONAL {{ ?event kg:evidence/kg:trigger ?trigger }}
              OPTIONAL {{ ?event kg:date ?date }}             OPTIONAL {{ ?event kg:datePrecision ?precision }}
              OPTIONAL {{ ?event kg:timeExpression ?timeExpression }}
              OPTIONAL {{ ?event kg:notAfter ?notAfter }}     OPTIONAL {{ ?event kg:killed ?killed }}

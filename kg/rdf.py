@@ -158,7 +158,6 @@ class ArticleGraph:
         places = [self.gazetteer.places[k] for k in event.places if k in self.gazetteer.places]
         where = f" in {', '.join(p.name for p in places)}" if places else ""
         yield node, RDFS.label, Literal(kg_label(event.type) + where)
-        yield node, KG.trigger, Literal(event.trigger.text)
         for place in places:
             yield node, KG.place, place_iri(place.key)
         if event.time and event.time.date:
@@ -173,13 +172,15 @@ class ArticleGraph:
         for name, value in event.counts:
             yield node, KG[name], integer(value)
 
-        evidence = ID[f"evidence/{aid}/{number}"]
-        yield node, KG.evidence, evidence
-        yield from _types(evidence, "Evidence")
-        yield from self._span(evidence, event.sentence)
-        yield evidence, KG.modality, KG[event.modality]
-        if event.according_to is not None:
-            yield evidence, KG.accordingTo, self.actor_node(self.extraction.actor(event.according_to))
+        for index, mention in enumerate(event.mentions, start=1):
+            evidence = ID[f"evidence/{aid}/{number}/{index}"]
+            yield node, KG.evidence, evidence
+            yield from _types(evidence, "Evidence")
+            yield from self._span(evidence, mention.sentence)
+            yield evidence, KG.trigger, Literal(mention.trigger.text)
+            yield evidence, KG.modality, KG[mention.modality]
+            if mention.according_to is not None:
+                yield evidence, KG.accordingTo, self.actor_node(self.extraction.actor(mention.according_to))
 
         for index, participant in enumerate(event.participants, start=1):
             participation = ID[f"participation/{aid}/{number}/{index}"]

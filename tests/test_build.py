@@ -53,7 +53,7 @@ def events(store: GraphStore, article_id: str) -> dict[str, dict]:
     """Event IRI -> {types, places, date, expression, notAfter} for the events in one article graph."""
     rows = store.select(
         """SELECT ?g ?e ?type ?place ?date ?expr ?notAfter WHERE { GRAPH ?g {
-             ?e a ?type ; kg:trigger ?trigger .
+             ?e a ?type ; kg:evidence ?evidence .
              OPTIONAL { ?e kg:place ?place } OPTIONAL { ?e kg:date ?date }
              OPTIONAL { ?e kg:timeExpression ?expr } OPTIONAL { ?e kg:notAfter ?notAfter } } }""",
         substitutions={"g": article_graph(article_id)},

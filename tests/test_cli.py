@@ -204,7 +204,7 @@ def test_cli_extract_prints_json_with_events(tmp_path, capsys):
     assert result["article_id"] == "ghazni"
     assert isinstance(result["events"], list) and result["events"]
     (capture,) = [e for e in result["events"] if e["type"] == "CaptureOfTerritory"]
-    assert capture["trigger"]["text"] == "captured"
+    assert [m["trigger"]["text"] for m in capture["mentions"]] == ["captured"]
     assert capture["places"] == ["city/ghazni"]
     assert capture["time"]["date"] == "2021-08-12"
 

@@ -34,6 +34,7 @@ VALID_TRIG = f"""
 @prefix wd: <http://www.wikidata.org/entity/> .
 
 <https://kg.example.org/graph/gazetteer> {{
+  <evidence/a1/12-62> kg:trigger "surrendered" .
   <place/country/afghanistan> a kg:Country ; rdfs:label "Afghanistan" ; owl:sameAs wd:Q889 ;
       kg:placeKind "country" .
   <place/province/samangan> a kg:Province ; rdfs:label "Samangan" ; kg:placeKind "province" ;
@@ -72,7 +73,6 @@ VALID_TRIG = f"""
 
   <event/a1/1> a kg:Surrender ;
       rdfs:label "surrender in Samangan" ;
-      kg:trigger "surrendered" ;
       kg:evidence <evidence/a1/12-62> ;
       kg:place <place/province/samangan> ;
       kg:date "2021-08-08"^^xsd:date ;

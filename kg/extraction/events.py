@@ -22,7 +22,7 @@ from kg import gazetteer as gazetteer_module
 from kg.errors import DataFileError
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction.actors import parse_number
-from kg.extraction.records import EventRecord, Participant, TextSpan
+from kg.extraction.records import EventMention, EventRecord, Participant, TextSpan
 from kg.extraction.sentences import sentence_span
 from kg.extraction.state import DocState
 from kg.ontology import kg_superclasses
@@ -81,6 +81,7 @@ class EventTagger:
                 new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject, sentence_starts)
                 records.extend(new)
             state.events.extend(self._merge(records))
+        state.events = merge_reports(state.events, self.gazetteer)
         return doc
 
     # --- one trigger -----------------------------------------------------------------------------
@@ -135,15 +136,18 @@ class EventTagger:
             if all(p.actor != actor for p in participants):
                 participants.append(Participant(actor, role_names[role]))
         begin, end = sentence_span(doc, sent.start, sent.end)
-        common = dict(
-            type=trigger.type,
+        mention = EventMention(
             trigger=TextSpan(span.start_char, span.end_char, span.text),
             sentence=TextSpan(begin, end, state.text[begin:end]),
+            modality=self._modality(doc, state, sent, span),
+            according_to=self._speaker(state, sent, span),
+        )
+        common = dict(
+            type=trigger.type,
+            mentions=(mention,),
             participants=tuple(participants),
             time=self._time(state, span, left, right, first=previous_end == sent.start or left > previous_end),
             counts=self._counts(doc, trigger.type, span, left, right),
-            modality=self._modality(doc, state, sent, span),
-            according_to=self._speaker(state, sent, span),
         )
         if trigger.type == "CaptureOfTerritory":
             return [EventRecord(places=(place,), **common) for place in places], subject or previous_subject
@@ -341,3 +345,40 @@ class EventTagger:
 @Language.factory("kg_events")
 def make_event_tagger(nlp: Language, name: str):
     return EventTagger(nlp)
+
+
+def _main_place(places: tuple[str, ...], gazetteer) -> str | None:
+    order = {"facility": 0, "district": 1, "city": 1, "province": 2, "country": 3}
+    known = [p for p in places if p in gazetteer.places]
+    return min(known, key=lambda k: order[gazetteer.places[k].kind]) if known else None
+
+
+def merge_reports(events: list[EventRecord], gazetteer) -> list[EventRecord]:
+    """Within one article, an event told several times is one event with several mentions: same type,
+    same main place, and dates that do not disagree. Events without a place are never merged."""
+    merged: list[EventRecord] = []
+    for event in events:
+        place = _main_place(event.places, gazetteer)
+        date = event.time.date if event.time else None
+        twin = None
+        if place is not None:
+            for kept in merged:
+                kept_date = kept.time.date if kept.time else None
+                if kept.type == event.type and _main_place(kept.places, gazetteer) == place and (
+                    date is None or kept_date is None or date == kept_date
+                ):
+                    twin = kept
+                    break
+        if twin is None:
+            merged.append(event)
+            continue
+        participants = twin.participants + tuple(p for p in event.participants if p not in twin.participants)
+        merged[merged.index(twin)] = EventRecord(
+            type=twin.type,
+            mentions=twin.mentions + event.mentions,
+            places=twin.places + tuple(p for p in event.places if p not in twin.places),
+            participants=participants,
+            time=twin.time if twin.time and twin.time.date else (event.time or twin.time),
+            counts=twin.counts or event.counts,
+        )
+    return merged

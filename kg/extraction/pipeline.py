@@ -71,7 +71,8 @@ def extract(article, nlp: Language | None = None) -> Extraction:
         begin, finish = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
         return TextSpan(begin, finish, text[begin:finish])
 
-    used = {p.actor for e in state.events for p in e.participants} | {e.according_to for e in state.events if e.according_to}
+    used = {p.actor for e in state.events for p in e.participants}
+    used |= {m.according_to for e in state.events for m in e.mentions if m.according_to}
     actor_ids = {h.actor for h in state.actor_hits} | used
     return Extraction(
         article_id=article.id,

@@ -70,16 +70,42 @@ class Participant:
 
 
 @dataclass(frozen=True)
-class EventRecord:
-    type: str  # a kg event class local name
+class EventMention:
+    """One sentence that states an event, with who the text says asserted it."""
+
     trigger: TextSpan
     sentence: TextSpan
+    modality: str = "Asserted"  # Asserted | Reported | Claimed
+    according_to: int | None = None  # ActorRef.local_id
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One real-world event as one article tells it, possibly in several sentences (mentions)."""
+
+    type: str  # a kg event class local name
+    mentions: tuple[EventMention, ...]
     places: tuple[str, ...] = ()
     participants: tuple[Participant, ...] = ()
     time: TimeValue | None = None
     counts: tuple[tuple[str, int], ...] = ()  # ("killed", 27), ("injured", 95) ...
-    modality: str = "Asserted"
-    according_to: int | None = None  # ActorRef.local_id of who the text says asserted it
+
+    # the first mention, for callers that need one
+    @property
+    def trigger(self) -> TextSpan:
+        return self.mentions[0].trigger
+
+    @property
+    def sentence(self) -> TextSpan:
+        return self.mentions[0].sentence
+
+    @property
+    def modality(self) -> str:
+        return self.mentions[0].modality
+
+    @property
+    def according_to(self) -> int | None:
+        return self.mentions[0].according_to
 
 
 @dataclass(frozen=True)
@@ -89,6 +115,7 @@ class Extraction:
     actor_mentions: tuple[ActorMention, ...] = ()
     place_mentions: tuple[PlaceMention, ...] = ()
     events: tuple[EventRecord, ...] = ()
+    denied: tuple[EventRecord, ...] = ()  # events the text negates or denies: never facts
     dropped: tuple[str, ...] = field(default=())  # why matches were not kept (negated, no argument ...)
 
     def actor(self, local_id: int) -> ActorRef:
