@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -113,12 +114,41 @@ def main_place(places: Iterable[str]) -> str | None:
     return min(keys, key=lambda k: SPECIFICITY[k.split("/", 1)[0]]) if keys else None
 
 
-def _match(system: list[tuple], gold: list[tuple], key) -> tuple[Tally, list[tuple], list[tuple], list[tuple[tuple, tuple]]]:
-    """One-to-one matching on key(item); returns the tally, unmatched system and gold items, and pairs."""
+ROLE_FILLER = {"of", "the", "for", "a", "an", "'s", "s"}
+# Words that make another office: a deputy governor is not the governor, a district governor not the
+# provincial one, a former senator not a sitting one.
+DISTINCT_RANKS = ("former", "deputy", "vice", "assistant", "district")
+
+
+def role_words(role: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", fold(role).replace("’", "'")) if w and w not in ROLE_FILLER]
+
+
+def same_role(a: str, b: str) -> bool:
+    """Roles agree when they name the same office: the same head noun (last word), the same
+    former-ness, and one's words contained in the other's ("council member" ~ "provincial council
+    member", "member of the provincial council"; "spokesman" ~ "interior ministry spokesman")."""
+    wa, wb = role_words(a), role_words(b)
+    if not wa or not wb or any((word in wa) != (word in wb) for word in DISTINCT_RANKS):
+        return False
+    heads = {wa[-1], wb[-1]} if "member" not in wa + wb else {"member"}
+    return (wa[-1] == wb[-1] or heads == {"member"} and "member" in wa and "member" in wb) and (
+        set(wa) <= set(wb) or set(wb) <= set(wa)
+    )
+
+
+def _same_person_role(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return a[0] == b[0] and same_role(a[1], b[1])
+
+
+def _match(system: list[tuple], gold: list[tuple], key, same=None) -> tuple[Tally, list[tuple], list[tuple], list[tuple[tuple, tuple]]]:
+    """One-to-one matching (on key(item), or the `same` predicate); returns the tally, unmatched
+    system and gold items, and the matched pairs."""
+    same = same or (lambda a, b: key(a) == key(b))
     remaining = list(gold)
     pairs, unmatched = [], []
     for item in system:
-        partner = next((g for g in remaining if key(g) == key(item)), None)
+        partner = next((g for g in remaining if same(item, g)), None)
         if partner is None:
             unmatched.append(item)
         else:
@@ -154,15 +184,19 @@ def score_article(gold: GoldFile, extraction: Extraction, report: Report) -> Non
             report.denied_as_fact += 1
             report.misses.append(f"{name}: denied event stated as fact: {denied['type']} {denied.get('place')}")
 
-    system_persons = set()
+    # Unnamed officials count when they take part in an event (the annotation guideline's rule).
+    participants = {p.actor for e in extraction.events for p in e.participants}
+    system_persons = []
     for actor in extraction.actors:
-        if actor.cls in ("Person", "Group"):
+        if actor.cls in ("Person", "Group") and (actor.name or actor.local_id in participants):
             for position in actor.positions:
-                system_persons.add((fold(actor.name or ""), ("former " if position.former else "") + position.title.lower()))
-    gold_persons = {(fold(p.get("name", "")), role.lower()) for p in gold.data.get("person", []) for role in p.get("roles", [])}
-    report.persons.add(Tally(len(system_persons & gold_persons), len(system_persons - gold_persons), len(gold_persons - system_persons)))
-    report.misses += [f"{name}: extra person {p}" for p in sorted(system_persons - gold_persons)]
-    report.misses += [f"{name}: missed person {p}" for p in sorted(gold_persons - system_persons)]
+                pair = (fold(actor.name or ""), ("former " if position.former else "") + position.title)
+                if pair not in system_persons:
+                    system_persons.append(pair)
+    gold_persons = [(fold(p.get("name", "")), role) for p in gold.data.get("person", []) for role in p.get("roles", [])]
+    tally, extra, missed, _ = _match(system_persons, gold_persons, key=None, same=_same_person_role)
+    report.persons.add(tally)
+    report.misses += [f"{name}: extra person {p}" for p in extra] + [f"{name}: missed person {p}" for p in missed]
 
     system_places = {m.place_key for m in extraction.place_mentions if not m.anaphoric}
     gold_places = set(gold.data.get("places", []))

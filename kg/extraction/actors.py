@@ -52,6 +52,7 @@ class ActorTagger:
             self.titles.add("SG:" + title, [nlp.make_doc(title)])
             self.titles.add("PL:" + title, [nlp.make_doc(lexicon_module.plural(title))])
         self.title_words = {w for t in lex.titles for w in t.split()}
+        self.office_bodies = {w.lower() for body in lex.office_bodies for w in body.split()}
 
     # --- the component -------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -211,6 +212,10 @@ class ActorTagger:
             elif left >= 3 and doc[left - 2].text == "-" and doc[left - 3:left].text.lower() in lex.title_modifiers:
                 left -= 3  # a hyphenated modifier is three tokens: "pro", "-", "government"
                 continue
+            elif token.text == "-" and left >= 2 and doc[left - 2].lower_ + "-" in lex.former_words:
+                former = True  # "ex-governor": "ex", "-", "governor"
+                left -= 2
+                continue
             else:
                 break
             left -= 1
@@ -234,6 +239,13 @@ class ActorTagger:
                 place.descriptor = True
                 place_key = place_key or place.key
                 right = place.end + (1 if place.end < len(doc) and doc[place.end].lower_ in ("province", "city") else 0)
+            elif doc[right].lower_ == "of" and after < len(doc) and state.lower[after] in self.office_bodies:
+                # "member of the provincial council": the body names the office
+                end = after + 1
+                while end < len(doc) and state.lower[end] in self.office_bodies:
+                    end += 1
+                title = title + " of the " + " ".join(state.lower[after:end])
+                right = end
             elif doc[right].lower_ == "of" and after < len(doc) and doc[after].text[:1].isupper():
                 end = after
                 while end < len(doc) and (doc[end].text[:1].isupper() or doc[end].text in ("'s", "’s")) and end - after < 6:
@@ -245,17 +257,18 @@ class ActorTagger:
                 right = end
         position = Position(title=title, place_key=place_key, former=former)
 
-        # named: "Governor X" (a capitalised title right before a name)
-        if doc[t_start].text[:1].isupper() or doc[t_start].is_title:
-            chain = t_end
-            run = self._name_run(doc, state, chain, 1)
-            if run and run[0] == chain and run[1] - run[0] >= 2:
-                actor = self._person(doc, state, *run)
-                if actor is not None:
-                    state.add_positions(actor, (position,))
-                    self._add_hit(state, run[0], run[1], actor)
-                    state.occupied.update(range(left, right))
-                    return
+        # named: "Governor X", "Taliban spokesman Zabihullah Mujahid", "warlords X and Y"
+        holders = self._names_after(doc, state, t_end, several=plural)
+        # "the UN envoy in Afghanistan, Deborah Lyons": the name after the title's phrase and a comma
+        if not holders and right + 1 < len(doc) and doc[right].text == ",":
+            holders = self._names_after(doc, state, right + 1, several=False)
+        if holders:
+            for actor, start, end in holders:
+                state.add_positions(actor, (position,))
+                if not any(h.start == start and h.end == end for h in state.actor_hits):
+                    self._add_hit(state, start, end, actor)
+            state.occupied.update(range(left, right))
+            return
         # apposition: "X, (a|the) title ..." or "X (the title ...)"
         if left >= 2 and doc[left - 1].text in (",", "("):
             holder = self._holder_before(doc, state, left - 1)
@@ -266,6 +279,16 @@ class ActorTagger:
                     hit.covers_end = right + (1 if right < len(doc) and doc[right].text == ")" else 0)
                 state.occupied.update(range(left, right))
                 return
+        # copula: "X was (also) a provincial lawmaker", "X is the governor of Y"
+        copula = left - 1
+        while copula > 0 and state.lower[copula] in ("also", "still", "now", "then"):
+            copula -= 1
+        if determiner and copula > 0 and state.lower[copula] in ("was", "is", "has been", "had been"):
+            holder = self._holder_before(doc, state, copula)
+            if holder is not None:
+                state.add_positions(holder[0], (position,))
+                state.occupied.update(range(left, right))
+                return
         # unnamed: keep only what the text marks as a referring phrase
         if not (determiner or plural or size or former):
             return
@@ -273,6 +296,29 @@ class ActorTagger:
         cls = "Group" if plural or (size and size > 1) else "Person"
         actor = state.new_actor(cls=cls, label=label, positions=(position,), size=size if cls == "Group" else None)
         self._add_hit(state, left, right, actor.local_id, confidence=0.6)
+
+    def _names_after(self, doc: Doc, state: DocState, start: int, *, several: bool) -> list[tuple[int, int, int]]:
+        """People named right at `start` (and, when `several`, those listed after them with "and"/","):
+        (actor, start, end) for each; an empty list when no name stands there."""
+        found = []
+        while start < len(doc):
+            hit = next((h for h in state.actor_hits if h.start == start and state.actors[h.actor].cls == "Person"), None)
+            if hit is not None:
+                found.append((hit.actor, hit.start, hit.end))
+                end = hit.end
+            else:
+                run = self._name_run(doc, state, start, 1)
+                if not run or run[0] != start or run[1] - run[0] < 2:
+                    break
+                actor = self._person(doc, state, *run)
+                if actor is None:
+                    break
+                found.append((actor, run[0], run[1]))
+                end = run[1]
+            if not several or end >= len(doc) or state.lower[end] not in (",", "and"):
+                break
+            start = end + 1 + (1 if end + 1 < len(doc) and state.lower[end] == "," and state.lower[end + 1] == "and" else 0)
+        return found
 
     def _holder_before(self, doc: Doc, state: DocState, punct: int):
         """The person named right before the comma/parenthesis at `punct`, if any."""

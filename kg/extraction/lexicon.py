@@ -50,6 +50,7 @@ class Lexicon:
     armed_group_default: str
     descriptor_refers_to: dict[str, str]
     titles: tuple[str, ...]
+    office_bodies: tuple[str, ...]
     title_modifiers: frozenset[str]
     former_words: frozenset[str]
     approximators: tuple[str, ...]
@@ -128,6 +129,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             armed_group_default=descriptors["armed_group_default"],
             descriptor_refers_to=dict(descriptors.get("refers_to", {})),
             titles=tuple(titles["offices"]),
+            office_bodies=tuple(titles.get("bodies", ())),
             title_modifiers=frozenset(w.lower() for w in titles["modifiers"]),
             former_words=frozenset(titles["former"]),
             approximators=tuple(titles["approximators"]),
