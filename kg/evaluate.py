@@ -20,6 +20,7 @@ from kg.articles import Article, read_txt
 from kg.errors import DataFileError
 from kg.extraction import pipeline
 from kg.extraction.records import Extraction
+from kg import gazetteer as gazetteer_module
 from kg.gazetteer import PLACE_CLASS
 from kg.slug import fold
 from kg.vocab import EVENT_TYPES
@@ -115,9 +116,9 @@ def main_place(places: Iterable[str]) -> str | None:
 
 
 ROLE_FILLER = {"of", "the", "for", "a", "an", "'s", "s"}
-# Words that make another office: a deputy governor is not the governor, a district governor not the
-# provincial one, a former senator not a sitting one.
-DISTINCT_RANKS = ("former", "deputy", "vice", "assistant", "district")
+# Words that make another office: a deputy governor is not the governor, a former senator not a
+# sitting one. (The level - district, provincial - is the position's place, not its name.)
+DISTINCT_RANKS = ("former", "deputy", "vice", "assistant")
 
 
 def role_words(role: str) -> list[str]:
@@ -137,8 +138,20 @@ def same_role(a: str, b: str) -> bool:
     )
 
 
-def _same_person_role(a: tuple[str, str], b: tuple[str, str]) -> bool:
-    return a[0] == b[0] and same_role(a[1], b[1])
+def same_name(a: str, b: str) -> bool:
+    """Names agree when one's words are among the other's and the last word (the family name) is
+    shared: "Bismillah Mohammadi" ~ "Bismillah Khan Mohammadi", "Haji Abdul Sattar Ahmadi" ~
+    "Abdul Sattar Ahmadi". Unnamed ("") only agrees with unnamed."""
+    wa, wb = a.split(), b.split()
+    if not wa or not wb:
+        return wa == wb
+    return wa[-1] == wb[-1] and (set(wa) <= set(wb) or set(wb) <= set(wa))
+
+
+def _same_person_role(a: tuple, b: tuple) -> bool:
+    # the system side carries every name it knows the person by (gazetteer aliases included)
+    names = a[2] if len(a) > 2 else (a[0],)
+    return any(same_name(n, b[0]) for n in names) and same_role(a[1], b[1])
 
 
 def _match(system: list[tuple], gold: list[tuple], key, same=None) -> tuple[Tally, list[tuple], list[tuple], list[tuple[tuple, tuple]]]:
@@ -157,7 +170,8 @@ def _match(system: list[tuple], gold: list[tuple], key, same=None) -> tuple[Tall
     return Tally(len(pairs), len(unmatched), len(remaining)), unmatched, remaining, pairs
 
 
-def score_article(gold: GoldFile, extraction: Extraction, report: Report) -> None:
+def score_article(gold: GoldFile, extraction: Extraction, report: Report, gazetteer=None) -> None:
+    gazetteer = gazetteer or gazetteer_module.default()
     name = gold.path.name
     system_events = [(e.type, main_place(e.places), e.time.date if e.time else None) for e in extraction.events]
     gold_events = [(g["type"], g.get("place"), g.get("date")) for g in gold.data.get("event", [])]
@@ -189,14 +203,16 @@ def score_article(gold: GoldFile, extraction: Extraction, report: Report) -> Non
     system_persons = []
     for actor in extraction.actors:
         if actor.cls in ("Person", "Group") and (actor.name or actor.local_id in participants):
+            known = gazetteer.actors.get(actor.key) if actor.key else None
+            names = tuple(fold(n) for n in ((actor.name or "",) + (known.aliases if known else ())))
             for position in actor.positions:
-                pair = (fold(actor.name or ""), ("former " if position.former else "") + position.title)
+                pair = (fold(actor.name or ""), ("former " if position.former else "") + position.title, names)
                 if pair not in system_persons:
                     system_persons.append(pair)
     gold_persons = [(fold(p.get("name", "")), role) for p in gold.data.get("person", []) for role in p.get("roles", [])]
     tally, extra, missed, _ = _match(system_persons, gold_persons, key=None, same=_same_person_role)
     report.persons.add(tally)
-    report.misses += [f"{name}: extra person {p}" for p in extra] + [f"{name}: missed person {p}" for p in missed]
+    report.misses += [f"{name}: extra person {p[:2]}" for p in extra] + [f"{name}: missed person {p}" for p in missed]
 
     system_places = {m.place_key for m in extraction.place_mentions if not m.anaphoric}
     gold_places = set(gold.data.get("places", []))

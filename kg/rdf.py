@@ -116,7 +116,8 @@ class ArticleGraph:
 
     def _position(self, holder: IRI, actor: ActorRef, position: Position):
         holder_key = holder.value.rsplit("/id/", 1)[-1]
-        parts = [slug(position.title)] + ([slug(position.place_key)] if position.place_key else []) + (["former"] if position.former else [])
+        qualifiers = [position.place_key, position.organisation_key]
+        parts = [slug(position.title)] + [slug(q) for q in qualifiers if q] + (["former"] if position.former else [])
         node = ID[f"position/{holder_key}/{'--'.join(parts)}"]
         yield holder, KG.holdsPosition, node
         yield from _types(node, "Position")
@@ -125,6 +126,8 @@ class ArticleGraph:
         yield node, KG.isFormer, boolean(position.former)
         if position.place_key:
             yield node, KG.positionPlace, place_iri(position.place_key)
+        if position.organisation_key:
+            yield node, KG.positionOrganisation, entity_iri(position.organisation_key)
 
     # --- mentions and links ----------------------------------------------------------------------
     def _span(self, node: IRI, span: TextSpan):

@@ -226,13 +226,13 @@ class ActorTagger:
             if place:
                 place.descriptor = True
                 place_key, left = place.key, place.start
-        # right: "of/for/from PLACE", "of the province", or "of <Capitalised Organisation>"
-        right = t_end
+        # right: "of/for/from PLACE", "of the province", "of the Taliban", or "of <Capitalised Body>"
+        right, organisation_key = t_end, None
         if right < len(doc) and doc[right].lower_ in ("of", "for", "from", "in"):
             after = right + 1 + (1 if right + 1 < len(doc) and doc[right + 1].lower_ == "the" else 0)
             while after < len(doc) and doc[after].lower_ in DIRECTIONS:
                 after += 1
-            place = next((p for p in state.places if p.start == after and not p.descriptor or p.start == right + 1 and p.anaphoric), None)
+            place = next((p for p in state.places if p.start == after or p.start == right + 1 and p.anaphoric), None)
             if place and place.end < len(doc) and doc[place.end].text in ("'s", "’s"):
                 place = None  # "member of Afghanistan's National Assembly": the office is the assembly's
             if place:
@@ -246,6 +246,11 @@ class ActorTagger:
                     end += 1
                 title = title + " of the " + " ".join(state.lower[after:end])
                 right = end
+            elif (organisation := next((h for h in state.actor_hits if h.start in (right + 1, after)
+                                         and state.actors[h.actor].cls != "Person"), None)) is not None:
+                # "spokesman of/for the Taliban": the office belongs to an organisation
+                organisation_key = state.actors[organisation.actor].key
+                right = organisation.end
             elif doc[right].lower_ == "of" and after < len(doc) and doc[after].text[:1].isupper():
                 end = after
                 while end < len(doc) and (doc[end].text[:1].isupper() or doc[end].text in ("'s", "’s")) and end - after < 6:
@@ -255,7 +260,7 @@ class ActorTagger:
                     if after <= place.start < end:
                         place.descriptor = True
                 right = end
-        position = Position(title=title, place_key=place_key, former=former)
+        position = Position(title=title, place_key=place_key, organisation_key=organisation_key, former=former)
 
         # named: "Governor X", "Taliban spokesman Zabihullah Mujahid", "warlords X and Y"
         holders = self._names_after(doc, state, t_end, several=plural)
