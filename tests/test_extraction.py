@@ -145,10 +145,13 @@ def test_extraction_provincial_capital_resolves_from_context(extracted):
 
 def test_extraction_counts_and_group_size(extracted):
     x = extracted("At least 12 civilians were killed and 40 others were injured in Ghazni on Tuesday.")
-    killing = events_of(x, "Killing")[0]
-    injury = events_of(x, "Injury")[0]
-    assert dict(killing.counts) == {"killed": 12}
-    assert dict(injury.counts) == {"injured": 40}
+    (killing,) = events_of(x, "Killing")
+    assert events_of(x, "Injury") == []  # one casualty report: one killing with both counts
+    assert dict(killing.counts) == {"killed": 12, "injured": 40}
+    clash = extracted("Nine people were killed in heavy fighting in Ghazni on Wednesday night. "
+                      "Another 20 were wounded in the fighting.")
+    assert events_of(clash, "Killing") == [] and events_of(clash, "Injury") == []
+    assert dict(events_of(clash, "ArmedClash")[0].counts) == {"killed": 9, "injured": 20}
     group = extracted("About 300 militia soldiers surrendered in Baghlan province on Friday.")
     soldiers = group.actor(events_of(group, "Surrender")[0].participants[0].actor)
     assert soldiers.cls == "Group" and soldiers.size == 300

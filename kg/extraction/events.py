@@ -30,6 +30,8 @@ from kg.ontology import kg_superclasses
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s"}
 SKIPPABLE = {"already", "also", "reportedly", "then", "now", "completely", "fully", "recently", "allegedly", "have", "has", "had"}
 COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "injured", "Displacement": "displaced"}
+VIOLENCE = {"Attack", "ArmedClash", "Airstrike"}
+CASUALTIES = {"Killing", "Injury"}
 # Surrenders and withdrawals are often told without their place ("the commanders surrendered"):
 # the place is the one the passage is about.
 PLACE_FROM_CONTEXT = {"Surrender", "Defection", "Withdrawal"}
@@ -73,6 +75,7 @@ class EventTagger:
         for sent in state.sentences(doc):
             in_sentence = [s for s in spans if sent.start <= s.start < sent.end]
             records = []
+            violent_words = any(self.lexicon.triggers[by_span[(sp.start, sp.end)]].type in VIOLENCE for sp in in_sentence)
             subject = None  # the subject of the previous trigger, for "fled ... or surrendered"
             for position, span in enumerate(in_sentence):
                 trigger = self.lexicon.triggers[by_span[(span.start, span.end)]]
@@ -80,7 +83,7 @@ class EventTagger:
                 next_start = in_sentence[position + 1].start if position + 1 < len(in_sentence) else sent.end
                 new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject, sentence_starts)
                 records.extend(new)
-            state.events.extend(self._merge(records))
+            state.events.extend(fold_casualties(self._merge(records), state.events, violent_words))
         state.events = merge_reports(state.events, self.gazetteer)
         return doc
 
@@ -146,7 +149,8 @@ class EventTagger:
             type=trigger.type,
             mentions=(mention,),
             participants=tuple(participants),
-            time=self._time(state, span, left, right, first=previous_end == sent.start or left > previous_end),
+            time=self._time(state, span, sent.start if previous_end == sent.start else left, right,
+                            first=previous_end == sent.start or left > previous_end),
             counts=self._counts(doc, trigger.type, span, left, right),
         )
         if trigger.type == "CaptureOfTerritory":
@@ -161,9 +165,20 @@ class EventTagger:
 
     def _left_bound(self, doc, state, sent_start, previous_end, trigger_start) -> int:
         left = max(sent_start, previous_end)
-        for token in doc[left:trigger_start]:
-            if token.lower_ in self.lexicon.clause_breaks:
-                left = token.i + 1
+        lower = state.lower
+        skip_to = -1
+        for i in range(left, trigger_start):
+            if i < skip_to:
+                continue
+            if lower[i] in ("which", "who") and i > 0 and lower[i - 1] == ",":
+                # ", which sits on the highway, is ...": an insertion; the main clause goes on after it
+                close = next((j for j in range(i + 1, trigger_start) if lower[j] == ","), None)
+                if close is not None:
+                    state.excluded.update(range(i - 1, close + 1))
+                    skip_to = close + 1
+                    continue
+            if lower[i] in self.lexicon.clause_breaks:
+                left = i + 1
         # "X said that <clause>": the clause starts after the reporting verb (and "that")
         for attribution in state.attributions:
             if left <= attribution.verb < trigger_start and not attribution.prefix:
@@ -188,7 +203,7 @@ class EventTagger:
     def _visible(self, doc, state: DocState, left: int, right: int, trigger_start: int):
         """Actor mentions inside [left, right) that can be arguments: not inside a modifier segment
         (", notably those headed by X,") that closes before the trigger."""
-        hits = [h for h in state.actor_hits if left <= h.start and h.end <= right]
+        hits = [h for h in state.actor_hits if left <= h.start and h.end <= right and h.start not in state.excluded]
         return [h for h in hits if not self._in_modifier(doc, h.start, left, trigger_start)]
 
     def _in_modifier(self, doc, index: int, left: int, trigger_start: int) -> bool:
@@ -222,10 +237,11 @@ class EventTagger:
         ("Zaranj, Sheberghan and Taloqan"); a place further away belongs to another predicate."""
         if position == "none":
             return []
-        candidates = [h for h in state.places if left <= h.start and h.end <= right]
+        candidates = [h for h in state.places if left <= h.start and h.end <= right and h.start not in state.excluded]
         chains = []
         if position in ("after", "any"):
-            chains.append(self._chain(doc, [h for h in candidates if h.start >= span.end], span.end))
+            # a pattern trigger can hold its place ("entered Ghazni and raised their flag")
+            chains.append(self._chain(doc, [h for h in candidates if h.start >= span.start], span.start))
         if position in ("before", "any"):
             before = [h for h in candidates if h.end <= span.start][::-1]
             chains.append(self._chain(doc, before, span.start, backwards=True))
@@ -382,3 +398,38 @@ def merge_reports(events: list[EventRecord], gazetteer) -> list[EventRecord]:
             counts=twin.counts or event.counts,
         )
     return merged
+
+
+def _with_counts(event: EventRecord, counts) -> EventRecord:
+    merged = dict(event.counts)
+    for name, value in counts:
+        merged.setdefault(name, value)
+    return EventRecord(**{**event.__dict__, "counts": tuple(merged.items())})
+
+
+def fold_casualties(records: list[EventRecord], earlier: list[EventRecord], violent_words: bool) -> list[EventRecord]:
+    """Casualties are counts on the violence that caused them (ACLED-style), not events of their own:
+    "seven people were killed in fighting in Helmand" is a clash with killed=7; "95 others were injured
+    in the fighting" adds to the clash told before. A killing and an injury told together with no
+    cause are one killing carrying both counts. Killings with a victim named as an actor stay events."""
+    def foldable(r: EventRecord) -> bool:
+        return r.type in CASUALTIES and not any(p.role == "AffectedRole" for p in r.participants)
+
+    kept = [r for r in records if not foldable(r)]
+    for record in (r for r in records if foldable(r)):
+        if violent_words:
+            target = next((r for r in reversed(kept) if r.type in VIOLENCE), None)
+            if target is not None:
+                kept[kept.index(target)] = _with_counts(target, record.counts)
+                continue
+            target = next((r for r in reversed(earlier) if r.type in VIOLENCE), None)
+            if target is not None:
+                earlier[earlier.index(target)] = _with_counts(target, record.counts)
+                continue
+        killing = next((r for r in kept if r.type == "Killing"), None) if record.type == "Injury" else None
+        if killing is not None:
+            kept[kept.index(killing)] = _with_counts(killing, record.counts)
+            continue
+        kept.append(record)
+    kept.sort(key=lambda r: r.trigger.begin)
+    return kept

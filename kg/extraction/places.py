@@ -50,7 +50,7 @@ class PlaceTagger:
             label, modifiers = ANAPHORS[word]
             start = end - 2 if end >= 3 and lower[end - 2] in modifiers else end - 1
             # "the capital of X" names X's capital explicitly; only a bare "the capital" is anaphoric
-            if start < 1 or lower[start - 1] != "the" or end < len(lower) and lower[end] in ("of", "'s", "’s"):
+            if start < 1 or lower[start - 1] != "the" or end < len(lower) and lower[end] == "of":
                 continue
             start -= 1
             if any(s.start < end and start < s.end for s in named):

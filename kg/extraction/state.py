@@ -64,6 +64,7 @@ class DocState:
     events: list[EventRecord] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     occupied: set[int] = field(default_factory=set)  # tokens already part of a place or actor mention
+    excluded: set[int] = field(default_factory=set)  # tokens of insertions (relative clauses) outside any argument
     person_keys: dict[str, int] = field(default_factory=dict)  # person key -> actor local id
 
     def sentences(self, doc) -> list[Sentence]:
