@@ -81,14 +81,17 @@ class EventTagger:
                 trigger = self.lexicon.triggers[by_span[(span.start, span.end)]]
                 previous_end = in_sentence[position - 1].end if position else sent.start
                 next_start = in_sentence[position + 1].start if position + 1 < len(in_sentence) else sent.end
-                new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject, sentence_starts)
+                previous_places = next((r.places for r in reversed(records) if r.places), ())
+                new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject,
+                                           sentence_starts, previous_places)
                 records.extend(new)
             state.events.extend(fold_casualties(self._merge(records), state.events, violent_words))
         state.events = merge_reports(state.events, self.gazetteer)
         return doc
 
     # --- one trigger -----------------------------------------------------------------------------
-    def _event(self, doc, state: DocState, sent, span, trigger, previous_end, next_start, previous_subject, sentence_starts):
+    def _event(self, doc, state: DocState, sent, span, trigger, previous_end, next_start, previous_subject,
+               sentence_starts, previous_places=()):
         lex = self.lexicon
         left = self._left_bound(doc, state, sent.start, previous_end, span.start)
         right = self._right_bound(doc, span.end, next_start)
@@ -120,6 +123,10 @@ class EventTagger:
                 roles[role] = actor
         subject = next((roles[r] for r in ("agent", "affected") if positions[r] == "before" and r in roles), None)
         places = self._places(doc, state, positions["place"], span, left, right, trigger.place_kinds)
+        if not places and trigger.type == "CaptureOfTerritory":
+            places = self._entered_place(state, sent.start, span.start, trigger.place_kinds)
+        if not places and trigger.type in PLACE_FROM_CONTEXT and previous_places:
+            places = list(previous_places)  # "X fell after the militia withdrew": one setting for the sentence
         main = roles.get("affected") or roles.get("agent")
         if trigger.type in PLACE_FROM_CONTEXT and main and state.actors[main].cls in ("Person", "Group") and (
             not places or all(self.gazetteer.places[k].kind == "country" for k in places)
@@ -156,6 +163,17 @@ class EventTagger:
         if trigger.type == "CaptureOfTerritory":
             return [EventRecord(places=(place,), **common) for place in places], subject or previous_subject
         return [EventRecord(places=tuple(places), **common)], subject or previous_subject
+
+    def _entered_place(self, state: DocState, sent_start: int, trigger_start: int, kinds) -> list[str]:
+        lower = state.lower
+        for i in range(sent_start, trigger_start):
+            for verb in self.lexicon.entry_verbs:
+                if lower[i:i + len(verb)] == list(verb):
+                    after = i + len(verb)
+                    hit = next((h for h in state.places if after <= h.start <= after + 2 and h.end <= trigger_start), None)
+                    if hit is not None and self.gazetteer.places[hit.key].kind in kinds:
+                        return [hit.key]
+        return []
 
     def _coordinated(self, doc, trigger_start, left) -> bool:
         i = trigger_start - 1
@@ -313,6 +331,9 @@ class EventTagger:
         if after:
             return after[0].value
         before = [t for t in state.times if left <= t.start and t.end <= span.start] if first else []
+        # "X claimed on Monday that the Taliban entered Y": that time dates the claim, not the event
+        reporting = [a.verb for a in state.attributions if not a.prefix and left <= a.verb < span.start]
+        before = [t for t in before if not any(t.start < verb + 3 and t.end > verb - 3 or t.end <= verb for verb in reporting)]
         return before[-1].value if before else None
 
     def _counts(self, doc, event_type, span, left, right):

@@ -42,6 +42,7 @@ class Lexicon:
     clause_breaks: frozenset[str]
     modifier_markers: tuple[str, ...]
     coordinators: frozenset[str]
+    entry_verbs: tuple[tuple[str, ...], ...]
     weekdays: tuple[str, ...]
     parts_of_day: frozenset[str]
     relative_days: dict[str, int]
@@ -121,6 +122,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             clause_breaks=frozenset(language["clauses"]["breaks"]),
             modifier_markers=tuple(language["clauses"]["modifier_markers"]),
             coordinators=frozenset(language["clauses"]["coordinators"]),
+            entry_verbs=tuple(tuple(v.lower().split()) for v in language.get("events", {}).get("entry_verbs", ())),
             weekdays=tuple(language["time"]["weekdays"]),
             parts_of_day=frozenset(language["time"]["parts_of_day"]),
             relative_days=dict(language["time"]["relative"]),
