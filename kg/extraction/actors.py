@@ -132,7 +132,7 @@ class ActorTagger:
         return None
 
     # --- people, titles, unnamed officials -----------------------------------------------------
-    def _name_run(self, doc: Doc, state: DocState, start: int, step: int, limit: int = 4) -> tuple[int, int] | None:
+    def _name_run(self, doc: Doc, state: DocState, start: int, step: int, limit: int = 5) -> tuple[int, int] | None:
         """The capitalised run starting at `start` going right (step=1) or ending at `start` going left."""
         indices = []
         i = start
@@ -313,7 +313,8 @@ class ActorTagger:
                 end = hit.end
             else:
                 run = self._name_run(doc, state, start, 1)
-                if not run or run[0] != start or run[1] - run[0] < 2:
+                honorifics = all(t.text in self.lexicon.honorifics for t in doc[start:run[0]]) if run else False
+                if not run or not honorifics or run[1] - run[0] < 2:
                     break
                 actor = self._person(doc, state, *run)
                 if actor is None:

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg import gazetteer as gazetteer_module
+from kg.extraction import lexicon as lexicon_module
 from kg.extraction.sentences import normalised_pattern
 from kg.extraction.state import PlaceHit
 from kg.linking import link_place
@@ -31,16 +32,19 @@ DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeas
 
 
 class PlaceTagger:
-    def __init__(self, nlp: Language, gazetteer=None):
+    def __init__(self, nlp: Language, gazetteer=None, lexicon=None):
         self.gazetteer = gazetteer or gazetteer_module.default()
+        lex = lexicon or lexicon_module.default()
+        self.stopwords = lex.name_stopwords | lex.honorifics | {w.title() for w in lex.titles if " " not in w}
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
         self.names.add("PLACE", [normalised_pattern(nlp, form) for form in self.gazetteer.place_names])
 
     def __call__(self, doc: Doc) -> Doc:
         state = doc._.kg
         spans = [doc[s:e] for _, s, e in self.names(doc)]
-        # Proper names only: the first letter is upper case ("Kunduz", "AIPIC"), not a common word.
-        spans = [s for s in spans if s.text[:1].isupper()]
+        # Proper names only: the first letter is upper case ("Kunduz", "AIPIC"), not a common word;
+        # and not the last word of a person's name ("Ahmad Zia Wardak" is a man, not Wardak province).
+        spans = [s for s in spans if s.text[:1].isupper() and not self._surname(doc, s.start)]
         named = filter_spans(spans)
         anaphors = []
         lower = state.lower
@@ -79,13 +83,27 @@ class PlaceTagger:
             previous = hit
         return doc
 
+    def _surname(self, doc: Doc, start: int) -> bool:
+        """Two capitalised words that are no place or function word right before: a person's name."""
+        if start < 2:
+            return False
+        before = doc[start - 2:start]
+        return all(
+            t.is_alpha and t.text[:1].isupper() and not t.is_sent_start and t.text not in self.stopwords
+            and fold(t.text) not in self.gazetteer.place_names and fold(t.text) not in self.gazetteer.actor_names
+            for t in before
+        )
+
     def _link(self, doc: Doc, start: int, end: int) -> PlaceHit | None:
         form = fold(doc[start:end].text)
         candidates = self.gazetteer.place_names.get(form, set())
         cue = None
         after = doc[end].lower_ if end < len(doc) else ""
         before = [t.lower_ for t in doc[max(0, start - 3):start]]
-        if after in ("province", "provinces", "city", "district", "town"):
+        last = doc[end - 1].lower_
+        if last in ("province", "city", "district", "town") and end - start > 1:
+            cue = last  # the alias itself carries the kind: "Burka District", "Kunduz Province"
+        elif after in ("province", "provinces", "city", "district", "town"):
             cue = after
         elif before[-2:] == ["province", "of"] or before[-1:] == ["province"]:
             cue = "province"
