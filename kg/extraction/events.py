@@ -28,6 +28,7 @@ from kg.extraction.state import DocState
 from kg.ontology import kg_superclasses
 
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s"}
+REDUCED_RELATIVE_NEXT = {"in", "by", "during", "at", "near", "since", "over", "across", "when", "while"}
 SKIPPABLE = {"already", "also", "reportedly", "then", "now", "completely", "fully", "recently", "allegedly", "have", "has", "had"}
 COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "injured", "Displacement": "displaced"}
 VIOLENCE = {"Attack", "ArmedClash", "Airstrike"}
@@ -85,7 +86,11 @@ class EventTagger:
                 new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject,
                                            sentence_starts, previous_places)
                 records.extend(new)
-            state.events.extend(fold_casualties(self._merge(records), state.events, violent_words))
+            previous_violent = bool(state.events) and state.events[-1].type in VIOLENCE and (
+                state.events[-1].sentence.end >= doc[max(sent.start - 1, 0)].idx - 1)
+            folded = fold_casualties(self._merge(records), state.events, violent_words,
+                                     individual=lambda a: state.actors[a].cls == "Person", previous_violent=previous_violent)
+            state.events.extend(self._targeted(state, folded))
         state.events = merge_reports(state.events, self.gazetteer)
         return doc
 
@@ -101,11 +106,19 @@ class EventTagger:
         negators = [t for t in doc[max(left, span.start - lex.negation_window):span.start] if t.lower_ in lex.negation_words]
         negators += [doc[i] for i in range(sent.start, span.start) if state.lower[i] in lex.denial_words]
         if negators:
+            state.denied.append((trigger.type, span.start, sent.start))
             state.dropped.append(f"{trigger.type} {where}: negated by {negators[0].text!r}")
+            return [], previous_subject
+        hedges = [state.lower[i] for i in range(left, span.start) if state.lower[i] in lex.hypothetical_words]
+        if hedges:
+            state.dropped.append(f"{trigger.type} {where}: hypothetical ({hedges[0]!r})")
+            return [], previous_subject
+        if self._is_reference(state, span, trigger.type):
+            state.dropped.append(f"{trigger.type} {where}: refers back to an event already told")
             return [], previous_subject
 
         positions = {"agent": trigger.agent, "affected": trigger.affected, "surrendered_to": trigger.surrendered_to, "place": trigger.place}
-        passive = trigger.passive and self._is_passive(doc, span.start, left)
+        passive = trigger.passive and self._is_passive(doc, span.start, left, span.end)
         if passive:
             positions = {k: {"before": "after", "after": "before"}.get(v, v) for k, v in positions.items()}
             if trigger.agent != "none":
@@ -164,6 +177,27 @@ class EventTagger:
             return [EventRecord(places=(place,), **common) for place in places], subject or previous_subject
         return [EventRecord(places=tuple(places), **common)], subject or previous_subject
 
+    @staticmethod
+    def _targeted(state: DocState, records: list[EventRecord]) -> list[EventRecord]:
+        """A killing aimed at one person who holds an office or is named is an assassination."""
+        out = []
+        for r in records:
+            victims = [state.actors[p.actor] for p in r.participants if p.role == "AffectedRole"]
+            if r.type == "Killing" and victims and all(v.cls == "Person" and (v.name or v.positions) for v in victims):
+                r = EventRecord(**{**r.__dict__, "type": "Assassination"})
+            out.append(r)
+        return out
+
+    def _is_reference(self, state: DocState, span, event_type: str) -> bool:
+        """'condemned the killing': a definite nominal trigger naming an event of a type already told."""
+        if span.start == 0 or state.lower[span.start - 1] not in self.lexicon.reference_determiners:
+            return False
+        word = state.lower[span.end - 1]
+        if not word.endswith(("ing", "ion", "ack", "acks", "ings", "ure")):
+            return False
+        family = {event_type, *kg_superclasses(event_type)} - {"Event"}
+        return any(e.type in family or family & set(kg_superclasses(e.type)) for e in state.events)
+
     def _entered_place(self, state: DocState, sent_start: int, trigger_start: int, kinds) -> list[str]:
         lower = state.lower
         for i in range(sent_start, trigger_start):
@@ -212,11 +246,20 @@ class EventTagger:
         return next_start
 
     @staticmethod
-    def _is_passive(doc, trigger_start, left) -> bool:
+    def _is_passive(doc, trigger_start, left, trigger_end=None) -> bool:
         i = trigger_start - 1
         while i >= left and doc[i].lower_ in SKIPPABLE:
             i -= 1
-        return i >= left and doc[i].lower_ in BE_FORMS and doc[trigger_start].lower_.endswith(("ed", "en", "ken"))
+        if i >= left and doc[i].lower_ in BE_FORMS:
+            return True  # "was captured", "was shot dead"
+        if not doc[trigger_start].lower_.endswith(("ed", "en", "ken")):
+            return False
+        # a reduced relative: "children killed in the violence", "Ghazni, captured by the Taliban"
+        after = doc[trigger_end] if trigger_end is not None and trigger_end < len(doc) else None
+        before = doc[trigger_start - 1] if trigger_start > left else None
+        return (after is not None and after.lower_ in REDUCED_RELATIVE_NEXT and before is not None
+                and before.lower_ not in ("have", "has", "had", "having") and not before.is_punct or
+                before is not None and before.text == "," and after is not None and after.lower_ == "by")
 
     def _visible(self, doc, state: DocState, left: int, right: int, trigger_start: int):
         """Actor mentions inside [left, right) that can be arguments: not inside a modifier segment
@@ -365,17 +408,26 @@ class EventTagger:
 
     @staticmethod
     def _merge(records: list[EventRecord]) -> list[EventRecord]:
-        """'surrendered and joined the Taliban': one event of the most specific type, not two."""
+        """One sentence, one event per happening: 'surrendered and joined the Taliban' is one event of
+        the most specific type; 'In a statement, the Taliban called on ...' is one statement; a
+        statement whose content is another event of the sentence is that event's attribution."""
+        statements = [r for r in records if r.type == "Statement"]
+        if statements:
+            first = min(r.trigger.begin for r in statements)
+            if any(r.type != "Statement" and r.trigger.begin > first for r in records):
+                records = [r for r in records if r.type != "Statement"]
         kept: list[EventRecord] = []
         for record in records:
             twin = next((k for k in kept if k.participants and k.participants[:1] == record.participants[:1]
-                         and (record.type in kg_superclasses(k.type) or k.type in kg_superclasses(record.type))), None)
+                         and (record.type in kg_superclasses(k.type) or k.type in kg_superclasses(record.type)
+                              or record.type == k.type and record.places == k.places)), None)
             if twin is None:
                 kept.append(record)
                 continue
             specific = record if twin.type in kg_superclasses(record.type) else twin
             kept[kept.index(twin)] = EventRecord(**{**specific.__dict__, "places": twin.places or record.places,
-                                                    "time": twin.time or record.time})
+                                                    "time": twin.time or record.time,
+                                                    "counts": twin.counts or record.counts})
         return kept
 
 
@@ -398,7 +450,12 @@ def merge_reports(events: list[EventRecord], gazetteer) -> list[EventRecord]:
         place = _main_place(event.places, gazetteer)
         date = event.time.date if event.time else None
         twin = None
-        if place is not None:
+        victims = {p.actor for p in event.participants if p.role == "AffectedRole"}
+        if victims and event.type in ("Assassination", "Killing", "Arrest"):
+            # the same person is killed (or arrested) once: later mentions are the same event
+            twin = next((k for k in merged if k.type == event.type
+                         and victims & {p.actor for p in k.participants if p.role == "AffectedRole"}), None)
+        if twin is None and place is not None:
             for kept in merged:
                 kept_date = kept.time.date if kept.time else None
                 if kept.type == event.type and _main_place(kept.places, gazetteer) == place and (
@@ -428,17 +485,18 @@ def _with_counts(event: EventRecord, counts) -> EventRecord:
     return EventRecord(**{**event.__dict__, "counts": tuple(merged.items())})
 
 
-def fold_casualties(records: list[EventRecord], earlier: list[EventRecord], violent_words: bool) -> list[EventRecord]:
+def fold_casualties(records: list[EventRecord], earlier: list[EventRecord], violent_words: bool,
+                    individual=lambda actor: False, previous_violent: bool = False) -> list[EventRecord]:
     """Casualties are counts on the violence that caused them (ACLED-style), not events of their own:
     "seven people were killed in fighting in Helmand" is a clash with killed=7; "95 others were injured
     in the fighting" adds to the clash told before. A killing and an injury told together with no
     cause are one killing carrying both counts. Killings with a victim named as an actor stay events."""
     def foldable(r: EventRecord) -> bool:
-        return r.type in CASUALTIES and not any(p.role == "AffectedRole" for p in r.participants)
+        return r.type in CASUALTIES and not any(p.role == "AffectedRole" and individual(p.actor) for p in r.participants)
 
     kept = [r for r in records if not foldable(r)]
     for record in (r for r in records if foldable(r)):
-        if violent_words:
+        if violent_words or previous_violent:
             target = next((r for r in reversed(kept) if r.type in VIOLENCE), None)
             if target is not None:
                 kept[kept.index(target)] = _with_counts(target, record.counts)

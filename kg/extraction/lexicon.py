@@ -34,6 +34,8 @@ class Lexicon:
     negation_words: frozenset[str]
     negation_window: int
     denial_words: frozenset[str]
+    hypothetical_words: frozenset[str]
+    reference_determiners: frozenset[str]
     reported: tuple[str, ...]
     claimed: frozenset[str]
     reporting_verbs: frozenset[str]
@@ -114,6 +116,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             negation_words=frozenset(w.lower() for w in language["negation"]["words"]),
             negation_window=int(language["negation"]["window"]),
             denial_words=frozenset(w.lower() for w in language["negation"]["denial"]),
+            hypothetical_words=frozenset(w.lower() for w in language.get("hypothetical", {}).get("words", ())),
+            reference_determiners=frozenset(w.lower() for w in language.get("references", {}).get("determiners", ())),
             reported=tuple(language["modality"]["reported"]),
             claimed=frozenset(w.lower() for w in language["modality"]["claimed"]),
             reporting_verbs=frozenset(w.lower() for w in language["reporting"]["verbs"]),
