@@ -370,9 +370,14 @@ class EventTagger:
     def _time(state: DocState, span, left: int, right: int, *, first: bool):
         """The first time expression after the trigger in its clause; else, for the clause's first
         trigger, the last one before it ("On Saturday night, the Taliban captured ...")."""
-        after = [t for t in state.times if span.end <= t.start and t.end <= right]
+        # a time inside a pattern trigger ("entered Ghazni early on Thursday and raised their flag") counts
+        after = [t for t in state.times if span.start <= t.start and t.end <= right]
         if after:
             return after[0].value
+        # "a day after taking control of Zaranj": a time right before the trigger is its own
+        adjacent = [t for t in state.times if span.start - 2 <= t.end <= span.start and t.start >= left]
+        if adjacent:
+            return adjacent[-1].value
         before = [t for t in state.times if left <= t.start and t.end <= span.start] if first else []
         # "X claimed on Monday that the Taliban entered Y": that time dates the claim, not the event
         reporting = [a.verb for a in state.attributions if not a.prefix and left <= a.verb < span.start]

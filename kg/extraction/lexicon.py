@@ -48,6 +48,7 @@ class Lexicon:
     weekdays: tuple[str, ...]
     parts_of_day: frozenset[str]
     relative_days: dict[str, int]
+    anchored_days: dict[str, int]
     months: tuple[str, ...]
     armed_group_descriptors: tuple[str, ...]
     armed_group_default: str
@@ -130,6 +131,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             weekdays=tuple(language["time"]["weekdays"]),
             parts_of_day=frozenset(language["time"]["parts_of_day"]),
             relative_days=dict(language["time"]["relative"]),
+            anchored_days=dict(language["time"].get("anchored", {})),
             months=tuple(language["time"]["months"]),
             armed_group_descriptors=tuple(descriptors["armed_group"]),
             armed_group_default=descriptors["armed_group_default"],

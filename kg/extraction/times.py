@@ -50,6 +50,7 @@ class TimeTagger:
         self.weekdays = set(lex.weekdays)
         self.months = set(lex.months)
         self.relative = [tuple(phrase.split()) for phrase in lex.relative_days]
+        self.anchored = [tuple(phrase.split()) for phrase in lex.anchored_days]
 
     def _candidates(self, lower: list[str]) -> list[tuple[str, int, int]]:
         n = len(lower)
@@ -71,11 +72,12 @@ class TimeTagger:
                     found.append(("MONTH_YEAR", i, i + 2))
                 if day(i - 1):
                     found.append(("MONTH_DAY", i - 1, i + 2 if year(i + 1) else i + 1))
-                if i > 0 and lower[i - 1] in ("since", "in", "until"):
+                if i > 0 and lower[i - 1] in ("since", "in", "until", "last", "early", "late", "mid"):
                     found.append(("SINCE", i - 1, i + 1))
-            for phrase in self.relative:
-                if word == phrase[0] and tuple(lower[i:i + len(phrase)]) == phrase:
-                    found.append(("RELATIVE", i, i + len(phrase)))
+            for label, phrases in (("RELATIVE", self.relative), ("ANCHORED", self.anchored)):
+                for phrase in phrases:
+                    if word == phrase[0] and tuple(lower[i:i + len(phrase)]) == phrase:
+                        found.append((label, i, i + len(phrase)))
         return found
 
     def __call__(self, doc: Doc) -> Doc:
@@ -87,7 +89,10 @@ class TimeTagger:
             if start < taken:
                 continue  # keep the longest match at each position
             span = doc[start:end]
-            value = self._value(label, span, published)
+            if label == "ANCHORED":
+                value = self._anchored(span, state.times)
+            else:
+                value = self._value(label, span, published)
             if value is None:
                 continue
             # "on Monday, August 9" - the weekday and the date are one expression
@@ -98,6 +103,14 @@ class TimeTagger:
             state.times.append(TimeHit(start, end, value))
             taken = end
         return doc
+
+    def _anchored(self, span, earlier: list[TimeHit]) -> TimeValue:
+        """'a day earlier': counted from the last day-precise date the text gave before it."""
+        days = self.lexicon.anchored_days[" ".join(t.lower_ for t in span)]
+        anchor = next((t.value for t in reversed(earlier) if t.value.precision == "DayPrecision" and t.value.date), None)
+        if anchor is None:
+            return TimeValue(span.text, None, "UnknownPrecision")
+        return TimeValue(span.text, (dt.date.fromisoformat(anchor.date) + dt.timedelta(days=days)).isoformat(), "DayPrecision")
 
     def _value(self, label: str, span, published: dt.date | None) -> TimeValue | None:
         lex = self.lexicon
@@ -134,8 +147,12 @@ class TimeTagger:
         if label == "SINCE":
             if not span[1].text[:1].isupper():
                 return None
-            # a starting point or a span, not the date of one event: kept as written
-            return TimeValue(text, None, "UnknownPrecision")
+            if published is None:
+                return TimeValue(text, None, "UnknownPrecision")
+            # "since June", "in May", "last May": the month (or the start of the span), month precision
+            month = lex.months.index(span[1].lower_) + 1
+            year = published.year if month <= published.month else published.year - 1
+            return TimeValue(text, f"{year:04d}-{month:02d}-01", "MonthPrecision")
         return None
 
 
