@@ -153,6 +153,37 @@ class ArticleGraph:
     def _events(self):
         for number, event in enumerate(self.extraction.events, start=1):
             yield from self._event(number, event)
+        for number, claim in enumerate(self.extraction.denied, start=1):
+            yield from self._denied(number, claim)
+
+    def _denied(self, number: int, claim: EventRecord):
+        """A negated or denied event: a claim of its own class, never typed as an event."""
+        node = ID[f"denied/{self.article.id}/{number}"]
+        yield from _types(node, "DeniedClaim")
+        yield node, KG.claimedType, KG[claim.type]
+        places = [self.gazetteer.places[k] for k in claim.places if k in self.gazetteer.places]
+        where = f" in {', '.join(p.name for p in places)}" if places else ""
+        yield node, RDFS.label, Literal(f"denied: {kg_label(claim.type)}{where}")
+        for place in places:
+            yield node, KG.place, place_iri(place.key)
+        yield from self._evidence(f"denied/{self.article.id}/{number}", node, claim)
+        for index, participant in enumerate(claim.participants, start=1):
+            participation = ID[f"participation/{self.article.id}/denied-{number}/{index}"]
+            yield node, KG.hasParticipation, participation
+            yield from _types(participation, "Participation")
+            yield participation, KG.participant, self.actor_node(self.extraction.actor(participant.actor))
+            yield participation, KG.roleType, KG[participant.role]
+
+    def _evidence(self, key: str, node: IRI, event: EventRecord):
+        for index, mention in enumerate(event.mentions, start=1):
+            evidence = ID[f"evidence/{key}/{index}"]
+            yield node, KG.evidence, evidence
+            yield from _types(evidence, "Evidence")
+            yield from self._span(evidence, mention.sentence)
+            yield evidence, KG.trigger, Literal(mention.trigger.text)
+            yield evidence, KG.modality, KG[mention.modality]
+            if mention.according_to is not None:
+                yield evidence, KG.accordingTo, self.actor_node(self.extraction.actor(mention.according_to))
 
     def _event(self, number: int, event: EventRecord):
         aid = self.article.id
@@ -175,15 +206,7 @@ class ArticleGraph:
         for name, value in event.counts:
             yield node, KG[name], integer(value)
 
-        for index, mention in enumerate(event.mentions, start=1):
-            evidence = ID[f"evidence/{aid}/{number}/{index}"]
-            yield node, KG.evidence, evidence
-            yield from _types(evidence, "Evidence")
-            yield from self._span(evidence, mention.sentence)
-            yield evidence, KG.trigger, Literal(mention.trigger.text)
-            yield evidence, KG.modality, KG[mention.modality]
-            if mention.according_to is not None:
-                yield evidence, KG.accordingTo, self.actor_node(self.extraction.actor(mention.according_to))
+        yield from self._evidence(f"{aid}/{number}", node, event)
 
         for index, participant in enumerate(event.participants, start=1):
             participation = ID[f"participation/{aid}/{number}/{index}"]

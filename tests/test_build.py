@@ -371,3 +371,14 @@ def test_build_known_person_positions_are_written_to_the_article_graph(tmp_path)
     rows = store.select("""SELECT ?title ?former WHERE { GRAPH ?g {
         id:person\\/atta-muhammad-noor kg:holdsPosition ?p . ?p kg:title ?title ; kg:isFormer ?former } }""")
     assert [(r["title"].lexical, r["former"].lexical) for r in rows] == [("governor", "true")]
+
+
+def test_build_denied_event_is_a_denied_claim_never_an_event(tmp_path):
+    article = tmp_path / "farah.txt"
+    article.write_text("Officials denied that the garrison in Zaranj had surrendered to the Taliban.", encoding="utf-8")
+    store = GraphStore(None)
+    build([article], store, progress=False)
+    claims = store.select("""SELECT ?type ?sentence WHERE {
+        ?c a kg:DeniedClaim ; kg:claimedType ?type ; kg:evidence/nif:anchorOf ?sentence }""")
+    assert [(r["type"].value.rsplit("#", 1)[1], r["sentence"].lexical[:18]) for r in claims] == [("Surrender", "Officials denied t")]
+    assert store.select("SELECT ?e WHERE { ?e a kg:Surrender }") == []

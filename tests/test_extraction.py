@@ -102,6 +102,7 @@ def test_extraction_negated_surrender_is_not_a_fact(extracted, text):
     x = extracted(text)
     assert events_of(x, "Surrender") == []
     assert any("negated" in reason for reason in x.dropped)
+    assert [d.type for d in x.denied] == ["Surrender"]  # kept as a denied claim, with its evidence
 
 
 def test_extraction_hedged_report_is_marked_reported(extracted):

@@ -105,10 +105,7 @@ class EventTagger:
 
         negators = [t for t in doc[max(left, span.start - lex.negation_window):span.start] if t.lower_ in lex.negation_words]
         negators += [doc[i] for i in range(sent.start, span.start) if state.lower[i] in lex.denial_words]
-        if negators:
-            state.denied.append((trigger.type, span.start, sent.start))
-            state.dropped.append(f"{trigger.type} {where}: negated by {negators[0].text!r}")
-            return [], previous_subject
+        negated = negators[0].text if negators else None  # still read its arguments: a denied claim keeps them
         hedges = [state.lower[i] for i in range(left, span.start) if state.lower[i] in lex.hypothetical_words]
         if hedges:
             state.dropped.append(f"{trigger.type} {where}: hypothetical ({hedges[0]!r})")
@@ -174,8 +171,15 @@ class EventTagger:
             counts=self._counts(doc, trigger.type, span, left, right),
         )
         if trigger.type == "CaptureOfTerritory":
-            return [EventRecord(places=(place,), **common) for place in places], subject or previous_subject
-        return [EventRecord(places=tuple(places), **common)], subject or previous_subject
+            records = [EventRecord(places=(place,), **common) for place in places]
+        else:
+            records = [EventRecord(places=tuple(places), **common)]
+        if negated:
+            # "has not surrendered", "denied that the city had fallen": a denied claim, never a fact
+            state.denied.extend(records)
+            state.dropped.append(f"{trigger.type} {where}: negated by {negated!r}")
+            return [], previous_subject
+        return records, subject or previous_subject
 
     @staticmethod
     def _targeted(state: DocState, records: list[EventRecord]) -> list[EventRecord]:

@@ -71,8 +71,9 @@ def extract(article, nlp: Language | None = None) -> Extraction:
         begin, finish = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
         return TextSpan(begin, finish, text[begin:finish])
 
-    used = {p.actor for e in state.events for p in e.participants}
-    used |= {m.according_to for e in state.events for m in e.mentions if m.according_to}
+    told = state.events + state.denied
+    used = {p.actor for e in told for p in e.participants}
+    used |= {m.according_to for e in told for m in e.mentions if m.according_to}
     actor_ids = {h.actor for h in state.actor_hits} | used
     return Extraction(
         article_id=article.id,
@@ -82,5 +83,6 @@ def extract(article, nlp: Language | None = None) -> Extraction:
             PlaceMention(span(p.start, p.end), p.key, p.confidence, p.rejected, p.anaphoric) for p in state.places
         ),
         events=tuple(state.events),
+        denied=tuple(state.denied),
         dropped=tuple(state.dropped),
     )

@@ -62,7 +62,7 @@ class DocState:
     times: list[TimeHit] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
-    denied: list[tuple[str, int, int]] = field(default_factory=list)  # (type, trigger token, sentence start)
+    denied: list[EventRecord] = field(default_factory=list)  # negated or denied events: claims, never facts
     dropped: list[str] = field(default_factory=list)
     occupied: set[int] = field(default_factory=set)  # tokens already part of a place or actor mention
     excluded: set[int] = field(default_factory=set)  # tokens of insertions (relative clauses) outside any argument
