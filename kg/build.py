@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from kg import __version__, gazetteer as gazetteer_module
 from kg.articles import Article, discover, read_articles
+from kg.consolidate import consolidate
 from kg.errors import ArticleError, KGError, StoreError
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction import pipeline
@@ -34,6 +35,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[KGError] = field(default_factory=list)
     events: int = 0
+    incidents: int = 0
 
     @property
     def ok(self) -> bool:
@@ -41,7 +43,7 @@ class BuildReport:
 
     def summary(self) -> str:
         return (f"{len(self.built)} article(s) built, {len(self.unchanged)} unchanged, {len(self.failed)} failed; "
-                f"{self.events} event(s) extracted")
+                f"{self.events} event(s) extracted; {self.incidents} incident(s) across articles")
 
 
 def _data_files() -> list[Path]:
@@ -129,13 +131,17 @@ def build(inputs: Iterable[Path | str], store: GraphStore, *, progress: bool | N
     if current_file is not None:
         bar.update(1)
     bar.close()
+    report.incidents = consolidate(store)
     store.flush()
     return report
 
 
 def remove(store: GraphStore, article_id: str) -> bool:
-    """Remove an article and every fact only it supports."""
-    return store.remove_graph(article_graph(article_id))
+    """Remove an article and every fact only it supports (incidents are derived again)."""
+    removed = store.remove_graph(article_graph(article_id))
+    if removed:
+        consolidate(store)
+    return removed
 
 
 def article_ids(store: GraphStore) -> list[str]:

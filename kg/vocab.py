@@ -83,14 +83,14 @@ DATE_PRECISIONS = ("DayPrecision", "MonthPrecision", "YearPrecision", "UnknownPr
 # Every kg: term the RDF layer may write; the ontology test checks each is declared.
 KG_CLASSES = (
     ("Actor", "Place", "Event", "Article", "Mention", "Evidence", "EntityMention", "Participation",
-     "Position", "RoleType", "Modality", "DatePrecision", "DeniedClaim")
+     "Position", "RoleType", "Modality", "DatePrecision", "DeniedClaim", "Incident")
     + EVENT_TYPES + ACTOR_CLASSES + PLACE_CLASSES
 )
 KG_INDIVIDUALS = ROLE_TYPES + MODALITIES + DATE_PRECISIONS
 KG_PROPERTIES = (
     # events
     "place", "date", "datePrecision", "timeExpression", "notAfter", "hasParticipation",
-    "evidence", "killed", "injured", "displaced", "quantity", "trigger", "claimedType",
+    "evidence", "killed", "injured", "displaced", "quantity", "trigger", "claimedType", "incidentType", "report",
     # participations
     "participant", "roleType", "groupSize",
     # actors and positions
