@@ -95,7 +95,8 @@ def test_build_reports_counts(clean):
     total = store.select("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a kg:Event } "
                          "FILTER(STRSTARTS(STR(?g), 'https://kg.example.org/graph/article/')) }")[0]["n"]
     assert report.events == int(total.lexical) >= 3
-    assert report.summary() == f"3 article(s) built, 0 unchanged, 0 failed; {report.events} event(s) extracted"
+    assert report.summary() == (f"3 article(s) built, 0 unchanged, 0 failed; {report.events} event(s) extracted; "
+                                f"{report.incidents} incident(s) across articles")
     assert sorted(article_ids(store)) == IDS
 
 
