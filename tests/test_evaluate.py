@@ -1,0 +1,74 @@
+"""`kg evaluate`: the scorer on hand-made cases, and the extraction measured against both gold sets.
+
+The floors below are a ratchet at the level measured when they were last raised, so a change that
+makes extraction worse fails CI. They are not the project's targets (events F1 0.90 on the seeds,
+0.85 on our own set; see the issue note); raise them as extraction improves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+from kg.evaluate import Tally, evaluate, same_name, same_role
+
+GOLD = Path(__file__).parent / "gold"
+FLOORS = {  # gold set -> (events F1, persons-with-roles F1, places F1)
+    "seeds": (0.62, 0.66, 0.93),
+    "own": (0.45, 0.66, 0.93),
+}
+
+
+def test_evaluate_tally_metrics():
+    tally = Tally(tp=8, fp=2, fn=8)
+    assert (tally.precision, tally.recall) == (0.8, 0.5)
+    assert round(tally.f1, 4) == round(2 * 0.8 * 0.5 / 1.3, 4)
+    assert (Tally().precision, Tally().recall) == (1.0, 1.0)  # nothing to find and nothing wrong
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("council member", "provincial council member", True),
+    ("member of the provincial council", "provincial council member", True),
+    ("governor", "deputy governor", False),
+    ("senator", "former senator", False),
+    ("spokesman", "police chief", False),
+])
+def test_evaluate_roles_agree_on_the_office(a, b, same):
+    assert same_role(a, b) is same
+
+
+def test_evaluate_names_agree_on_family_name_and_words():
+    assert same_name("bismillah khan mohammadi", "bismillah mohammadi")
+    assert not same_name("mohammad noor rahmani", "mohammad hashim sarwari")
+    assert same_name("", "") and not same_name("", "asif azimi")
+
+
+def test_evaluate_scores_a_hand_made_gold_file(tmp_path):
+    (tmp_path / "a.txt").write_text("The Taliban captured Ghazni on Thursday. Residents fled.", encoding="utf-8")
+    (tmp_path / "a.json").write_text('{"published": "2021-08-13"}', encoding="utf-8")
+    (tmp_path / "a.toml").write_text(
+        'article = "a.txt"\nplaces = ["city/ghazni"]\n'
+        '[[event]]\ntype = "CaptureOfTerritory"\nplace = "city/ghazni"\ndate = "2021-08-12"\nevidence = ["captured Ghazni"]\n'
+        '[[event]]\ntype = "Killing"\nplace = "city/ghazni"\nevidence = ["Residents fled"]\n', encoding="utf-8")
+    report = evaluate([tmp_path / "a.toml"])
+    assert (report.events["CaptureOfTerritory"].tp, report.events["Killing"].fn) == (1, 1)
+    assert report.events_overall.precision == 1.0 and report.events_overall.recall == 0.5
+    assert (report.places.tp, report.dates.tp) == (1, 1)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_evaluate_extraction_holds_its_measured_level(name):
+    report = evaluate([GOLD / name])
+    events, persons, places = FLOORS[name]
+    assert report.denied_as_fact == 0, "a denied event was stated as a fact"
+    assert report.events_overall.f1 >= events, report.table()
+    assert report.persons.f1 >= persons, report.table()
+    assert report.places.f1 >= places, report.table()
+
+
+def test_evaluate_cli_fails_below_a_target(capsys):
+    assert main(["evaluate", str(GOLD / "seeds"), "--min-event-f1", "0.99"]) == 9
+    assert "below target: events F1" in capsys.readouterr().err
+    assert main(["evaluate", str(GOLD / "seeds"), "--min-event-f1", "0.1"]) == 0
