@@ -74,17 +74,14 @@ class ActorTagger:
         spans = []
         for _, start, end in self.known(doc):
             span = doc[start:end]
-            keys = self.gazetteer.actor_names.get(fold(span.text), set())
-            if len(keys) != 1:
+            text = span.text
+            keys = self.gazetteer.actor_names.get(fold(text), set())
+            if len(keys) != 1 or not text[:1].isupper() and not text.lower().startswith("the "):
                 continue
-            key = next(iter(keys))
-            actor = self.gazetteer.actors[key]
+            actor = self.gazetteer.actors[next(iter(keys))]
             surfaces = (actor.name, *actor.aliases)
             # Short all-caps aliases (AP, UN, ANA) must match exactly, or "ana" and "un-" would match.
-            exact = any(s == span.text for s in surfaces)
-            if not exact and span.text.upper() == span.text or (not exact and any(s.isupper() and fold(s) == fold(span.text) for s in surfaces)):
-                continue
-            if not span.text[:1].isupper() and not span.text.lower().startswith("the "):
+            if text not in surfaces and (text.isupper() or any(s.isupper() and fold(s) == fold(text) for s in surfaces)):
                 continue
             spans.append(span)
         hits = []

@@ -103,9 +103,10 @@ class EventTagger:
         where = f"{doc[span.start:span.end].text!r} at {doc[span.start].idx}"
         coordinated = self._coordinated(doc, span.start, left) and previous_subject is not None
 
-        negators = [t for t in doc[max(left, span.start - lex.negation_window):span.start] if t.lower_ in lex.negation_words]
-        negators += [doc[i] for i in range(sent.start, span.start) if state.lower[i] in lex.denial_words]
-        negated = negators[0].text if negators else None  # still read its arguments: a denied claim keeps them
+        lower = state.lower
+        negators = [w for w in lower[max(left, span.start - lex.negation_window):span.start] if w in lex.negation_words]
+        negators += [w for w in lower[sent.start:span.start] if w in lex.denial_words]
+        negated = negators[0] if negators else None  # still read its arguments: a denied claim keeps them
         hedges = [state.lower[i] for i in range(left, span.start) if state.lower[i] in lex.hypothetical_words]
         if hedges:
             state.dropped.append(f"{trigger.type} {where}: hypothetical ({hedges[0]!r})")
@@ -214,10 +215,11 @@ class EventTagger:
         return []
 
     def _coordinated(self, doc, trigger_start, left) -> bool:
+        lower = doc._.kg.lower
         i = trigger_start - 1
-        while i >= left and (doc[i].lower_ in SKIPPABLE or doc[i].text == ","):
+        while i >= left and (lower[i] in SKIPPABLE or lower[i] == ","):
             i -= 1
-        return i >= left and doc[i].lower_ in self.lexicon.coordinators
+        return i >= left and lower[i] in self.lexicon.coordinators
 
     def _left_bound(self, doc, state, sent_start, previous_end, trigger_start) -> int:
         left = max(sent_start, previous_end)
@@ -244,9 +246,10 @@ class EventTagger:
         return left
 
     def _right_bound(self, doc, trigger_end, next_start) -> int:
-        for token in doc[trigger_end:next_start]:
-            if token.lower_ in self.lexicon.clause_breaks or token.text in (";",):
-                return token.i
+        lower = doc._.kg.lower
+        for i in range(trigger_end, next_start):
+            if lower[i] in self.lexicon.clause_breaks or lower[i] == ";":
+                return i
         return next_start
 
     @staticmethod
@@ -272,10 +275,11 @@ class EventTagger:
         return [h for h in hits if not self._in_modifier(doc, h.start, left, trigger_start)]
 
     def _in_modifier(self, doc, index: int, left: int, trigger_start: int) -> bool:
-        comma_before = max((t.i for t in doc[left:index] if t.text == ","), default=None)
-        if comma_before is None or not any(t.text == "," for t in doc[index:trigger_start]):
+        lower = doc._.kg.lower
+        comma_before = max((i for i in range(left, index) if lower[i] == ","), default=None)
+        if comma_before is None or "," not in lower[index:trigger_start]:
             return False
-        segment = " " + " ".join(t.lower_ for t in doc[comma_before + 1:index]) + " "
+        segment = " " + " ".join(lower[comma_before + 1:index]) + " "
         return any(" " + marker + " " in segment for marker in self.lexicon.modifier_markers)
 
     def _actor(self, doc, state: DocState, position: str, span, left, right) -> int | None:

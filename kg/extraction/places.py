@@ -98,9 +98,10 @@ class PlaceTagger:
         form = fold(doc[start:end].text)
         candidates = self.gazetteer.place_names.get(form, set())
         cue = None
-        after = doc[end].lower_ if end < len(doc) else ""
-        before = [t.lower_ for t in doc[max(0, start - 3):start]]
-        last = doc[end - 1].lower_
+        lower = doc._.kg.lower
+        after = lower[end] if end < len(lower) else ""
+        before = lower[max(0, start - 3):start]
+        last = lower[end - 1]
         if last in ("province", "city", "district", "town") and end - start > 1:
             cue = last  # the alias itself carries the kind: "Burka District", "Kunduz Province"
         elif after in ("province", "provinces", "city", "district", "town"):

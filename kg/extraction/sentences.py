@@ -39,10 +39,14 @@ def sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
 @Language.component("kg_normalise")
 def normalise(doc: Doc) -> Doc:
     """Set each token's NORM to its accent-folded lower case, so "Mazār-i-Sharīf" matches "mazar-i-sharif"."""
-    if doc.text.isascii():
+    state = doc._.kg
+    if (state.text if state is not None else doc.text).isascii():  # doc.text is rebuilt on every access
         return doc
-    for token in doc:
-        if not token.text.isascii():  # ASCII tokens keep spaCy's NORM, their lower case; patterns do the same
+    # ASCII tokens keep spaCy's NORM, their lower case; patterns are normalised the same way
+    words = state.lower if state is not None else [t.lower_ for t in doc]
+    for i, word in enumerate(words):
+        if not word.isascii():
+            token = doc[i]
             token.norm_ = fold(token.text)
     return doc
 

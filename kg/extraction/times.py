@@ -49,8 +49,12 @@ class TimeTagger:
         self.lexicon = lex = lexicon or lexicon_module.default()
         self.weekdays = set(lex.weekdays)
         self.months = set(lex.months)
-        self.relative = [tuple(phrase.split()) for phrase in lex.relative_days]
-        self.anchored = [tuple(phrase.split()) for phrase in lex.anchored_days]
+        # phrases by their first word, so each token costs one dictionary look-up
+        self.phrases: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for label, phrases in (("RELATIVE", lex.relative_days), ("ANCHORED", lex.anchored_days)):
+            for phrase in phrases:
+                words = tuple(phrase.split())
+                self.phrases.setdefault(words[0], []).append((label, words))
 
     def _candidates(self, lower: list[str]) -> list[tuple[str, int, int]]:
         n = len(lower)
@@ -74,10 +78,9 @@ class TimeTagger:
                     found.append(("MONTH_DAY", i - 1, i + 2 if year(i + 1) else i + 1))
                 if i > 0 and lower[i - 1] in ("since", "in", "until", "last", "early", "late", "mid"):
                     found.append(("SINCE", i - 1, i + 1))
-            for label, phrases in (("RELATIVE", self.relative), ("ANCHORED", self.anchored)):
-                for phrase in phrases:
-                    if word == phrase[0] and tuple(lower[i:i + len(phrase)]) == phrase:
-                        found.append((label, i, i + len(phrase)))
+            for label, phrase in self.phrases.get(word, ()):
+                if tuple(lower[i:i + len(phrase)]) == phrase:
+                    found.append((label, i, i + len(phrase)))
         return found
 
     def __call__(self, doc: Doc) -> Doc:
