@@ -133,17 +133,24 @@ class EventTagger:
             if actor is not None:
                 roles[role] = actor
         subject = next((roles[r] for r in ("agent", "affected") if positions[r] == "before" and r in roles), None)
-        places = self._places(doc, state, positions["place"], span, left, right, trigger.place_kinds)
+        places = self._places(doc, state, positions["place"], span, left, right, trigger.place_kinds,
+                              destinations=trigger.destinations)
         if not places and trigger.type == "CaptureOfTerritory":
             places = self._entered_place(state, sent.start, span.start, trigger.place_kinds)
         if not places and trigger.type in PLACE_FROM_CONTEXT and previous_places:
             places = list(previous_places)  # "X fell after the militia withdrew": one setting for the sentence
         main = roles.get("affected") or roles.get("agent")
-        if trigger.type in PLACE_FROM_CONTEXT and main and state.actors[main].cls in ("Person", "Group") and (
+        if trigger.type in PLACE_FROM_CONTEXT and main and (
             not places or all(self.gazetteer.places[k].kind == "country" for k in places)
         ):
-            # people and local groups surrender where the passage is; an organisation has no such place
-            focus = self._focus_province(state, span.start, sentence_starts)
+            if trigger.type == "Withdrawal":
+                # forces withdraw from the town the passage is about ("withdrew to a base outside the city")
+                focus = self._focus_place(state, span.start, sentence_starts)
+            elif state.actors[main].cls in ("Person", "Group"):
+                # people and local groups surrender where the passage is; an organisation has no such place
+                focus = self._focus_province(state, span.start, sentence_starts)
+            else:
+                focus = None
             places = [focus] if focus else places
 
         missing = [r for r in trigger.requires if (r == "place" and not places) or (r != "place" and r not in roles)]
@@ -301,12 +308,16 @@ class EventTagger:
             return after[0].actor if after and after[0].start - start <= 3 else None
         return None
 
-    def _places(self, doc, state: DocState, position: str, span, left, right, kinds) -> list[str]:
+    def _places(self, doc, state: DocState, position: str, span, left, right, kinds, destinations=True) -> list[str]:
         """Places next to the trigger: the nearest one within a few tokens, and those listed with it
         ("Zaranj, Sheberghan and Taloqan"); a place further away belongs to another predicate."""
         if position == "none":
             return []
         candidates = [h for h in state.places if left <= h.start and h.end <= right and h.start not in state.excluded]
+        if not destinations:  # "withdrew to a base near Kabul airport": Kabul is where they went
+            lower = state.lower
+            candidates = [h for h in candidates
+                          if not any(w in ("to", "toward", "towards", "into") for w in lower[max(left, h.start - 5):h.start])]
         chains = []
         if position in ("after", "any"):
             # a pattern trigger can hold its place ("entered Ghazni and raised their flag")
@@ -361,6 +372,15 @@ class EventTagger:
         return all(set(piece.split()) <= {"and", "or", "as", "well"} for piece in outer) and (
             len(pieces) > 1 or bool(words)
         )
+
+    def _focus_place(self, state: DocState, before: int, sentence_starts: list[int], sentences_back: int = 2) -> str | None:
+        """The most specific place named last in this sentence or the `sentences_back` before it."""
+        current = max(i for i, start in enumerate(sentence_starts) if start <= before)
+        horizon = sentence_starts[max(0, current - sentences_back)]
+        for hit in reversed(state.places):
+            if horizon <= hit.start < before and self.gazetteer.places[hit.key].kind != "country":
+                return hit.key
+        return None
 
     def _focus_province(self, state: DocState, before: int, sentence_starts: list[int], sentences_back: int = 2) -> str | None:
         """The province the passage is about: that of the last place named in this sentence or the

@@ -26,6 +26,7 @@ class Trigger:
     place_kinds: tuple[str, ...] = ("city", "province", "district", "facility", "country")
     requires: tuple[str, ...] = ()
     passive: bool = True
+    destinations: bool = True
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ ANAPHORS = {
     "capital": ("CAPITAL", {"provincial", "province's"}),
     "province": ("PROVINCE", {"entire", "whole", "same"}),
     "city": ("CITY", {"entire", "whole"}),
+    "country": ("COUNTRY", {"entire", "whole", "war-torn"}),
+    "nation": ("COUNTRY", {"war-torn"}),
 }
 DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near", "seat", "which", "province", "city", "just",
                       "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -35,6 +37,8 @@ class PlaceTagger:
     def __init__(self, nlp: Language, gazetteer=None, lexicon=None):
         self.gazetteer = gazetteer or gazetteer_module.default()
         lex = lexicon or lexicon_module.default()
+        countries = [p.key for p in self.gazetteer.places.values() if p.kind == "country"]
+        self.only_country = countries[0] if len(countries) == 1 else None  # "the country" with one country known
         self.stopwords = lex.name_stopwords | lex.honorifics | {w.title() for w in lex.titles if " " not in w}
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
         self.names.add("PLACE", [normalised_pattern(nlp, form) for form in self.gazetteer.place_names])
@@ -116,6 +120,9 @@ class PlaceTagger:
         return PlaceHit(start, end, link.key, link.confidence, link.rejected)
 
     def _resolve(self, start, end, anaphor, focus_province, focus_city) -> PlaceHit | None:
+        if anaphor == "COUNTRY":
+            country = self.gazetteer.places.get(focus_province).country if focus_province else self.only_country
+            return PlaceHit(start, end, country, 0.6, anaphoric=True) if country else None
         if focus_province is None:
             return None
         if anaphor == "PROVINCE":
