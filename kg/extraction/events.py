@@ -313,7 +313,8 @@ class EventTagger:
         ("Zaranj, Sheberghan and Taloqan"); a place further away belongs to another predicate."""
         if position == "none":
             return []
-        candidates = [h for h in state.places if left <= h.start and h.end <= right and h.start not in state.excluded]
+        candidates = [h for h in state.places if left <= h.start and h.end <= right and h.start not in state.excluded
+                      and (h.descriptor or self.gazetteer.places[h.key].kind in kinds)]  # walk over what cannot be the place
         if not destinations:  # "withdrew to a base near Kabul airport": Kabul is where they went
             lower = state.lower
             candidates = [h for h in candidates
