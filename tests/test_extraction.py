@@ -222,3 +222,37 @@ def test_extraction_known_person_keeps_the_office_the_article_gives(extracted):
 def test_extraction_slot_pattern_trigger_matches_any_named_controller(extracted):
     x = extracted("By nightfall Ghazni was under Taliban control.")
     assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/ghazni",)]
+
+
+def test_extraction_fighting_in_two_places_is_two_clashes(extracted):
+    x = extracted("Heavy fighting was reported near Herat in the west and in Kandahar in the south on Friday.")
+    assert sorted(e.places[0] for e in events_of(x, "ArmedClash")) == ["city/herat", "city/kandahar"]
+
+
+def test_extraction_a_place_that_surrenders_is_handed_over(extracted):
+    x = extracted("Fighting raged around Ghazni for days. On Thursday the city surrendered to the Taliban.")
+    (event,) = events_of(x, "Surrender")
+    assert event.places[0] == "city/ghazni" and event.time.date == "2021-08-05"
+    assert participant(x, event, "AffectedRole") is None
+
+
+def test_extraction_statement_is_a_public_speech_act_not_every_said(extracted):
+    said = extracted("A spokesman said the Taliban captured Ghazni on Thursday.")
+    vowed = extracted("On Wednesday, the Taliban vowed to continue the offensive.")
+    assert events_of(said, "Statement") == []
+    (statement,) = events_of(vowed, "Statement")
+    assert participant(vowed, statement, "AgentRole") == "Taliban" and statement.time.date == "2021-08-04"
+
+
+def test_extraction_relative_day_counts_from_the_last_date_given(extracted):
+    x = extracted("Qalat was overrun on Wednesday, a day after the militants took control of Tarinkot.",
+                  published=dt.date(2021, 8, 14))
+    dates = {e.places[0]: e.time.date for e in events_of(x, "CaptureOfTerritory")}
+    assert dates == {"city/qalat": "2021-08-11", "city/tarinkot": "2021-08-10"}
+
+
+def test_extraction_hypothetical_and_back_references_are_not_new_events(extracted):
+    x = extracted("Gunmen killed a journalist in Kabul on Sunday. Police said it was unclear if he was killed "
+                  "because of his work. The UN condemned the killing.")
+    assert len(events_of(x, "Killing") + events_of(x, "Assassination")) == 1
+    assert any("hypothetical" in d for d in x.dropped) and any("refers back" in d for d in x.dropped)

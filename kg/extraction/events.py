@@ -28,6 +28,9 @@ from kg.extraction.state import DocState
 from kg.ontology import kg_superclasses
 
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "'s"}
+# Words that may stand between two places of one list: "Herat in the west and in Kandahar"
+LIST_SEPARATORS = {"and", "or", "as", "well", "also", "in", "near", "at", "around", "the", "both",
+                   "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 REDUCED_RELATIVE_NEXT = {"in", "by", "during", "at", "near", "since", "over", "across", "when", "while"}
 SKIPPABLE = {"already", "also", "reportedly", "then", "now", "completely", "fully", "recently", "allegedly", "have", "has", "had"}
 COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "injured", "Displacement": "displaced"}
@@ -153,6 +156,12 @@ class EventTagger:
                 focus = None
             places = [focus] if focus else places
 
+        if "affected" in trigger.requires and "affected" not in roles and positions["affected"] == "before":
+            handed_over = next((h for h in state.places if left <= h.start and h.end <= span.start
+                                and span.start - h.end <= 1 and not h.descriptor), None)
+            if handed_over is not None:  # "the city surrendered": the place is handed over, nobody named
+                roles["affected"] = None
+                places = [handed_over.key] + [p for p in places if p != handed_over.key]
         missing = [r for r in trigger.requires if (r == "place" and not places) or (r != "place" and r not in roles)]
         if missing:
             state.dropped.append(f"{trigger.type} {where}: no {', '.join(missing)} found")
@@ -161,7 +170,7 @@ class EventTagger:
         participants = []
         role_names = {"agent": "AgentRole", "affected": "AffectedRole", "surrendered_to": "SurrenderedToRole"}
         for role, actor in roles.items():
-            if all(p.actor != actor for p in participants):
+            if actor is not None and all(p.actor != actor for p in participants):
                 participants.append(Participant(actor, role_names[role]))
         begin, end = sentence_span(doc, sent.start, sent.end)
         mention = EventMention(
@@ -178,7 +187,11 @@ class EventTagger:
                             first=previous_end == sent.start or left > previous_end),
             counts=self._counts(doc, trigger.type, span, left, right),
         )
-        if trigger.type == "CaptureOfTerritory":
+        named = [p for p in places if self.gazetteer.places[p].kind != "country"]
+        if trigger.per_place and len(named) > 1 and len({self.gazetteer.province_of(p).key if self.gazetteer.province_of(p) else p for p in named}) > 1:
+            # "fighting in Herat and in Lashkar Gah": one event in each place (a place and its province are one)
+            records = [EventRecord(places=(place,), **common) for place in named]
+        elif trigger.type == "CaptureOfTerritory":
             records = [EventRecord(places=(place,), **common) for place in places]
         else:
             records = [EventRecord(places=tuple(places), **common)]
@@ -370,7 +383,7 @@ class EventTagger:
         pieces = " ".join(words).split(",")
         outer = [pieces[0], pieces[-1]] if len(pieces) > 1 else pieces
         # the pieces between two commas are appositions; what is outside them must be separators only
-        return all(set(piece.split()) <= {"and", "or", "as", "well"} for piece in outer) and (
+        return all(set(piece.split()) <= LIST_SEPARATORS for piece in outer) and (
             len(pieces) > 1 or bool(words)
         )
 
@@ -512,11 +525,12 @@ def merge_reports(events: list[EventRecord], gazetteer) -> list[EventRecord]:
     return merged
 
 
-def _with_counts(event: EventRecord, counts) -> EventRecord:
+def _with_counts(event: EventRecord, other: EventRecord) -> EventRecord:
+    """`event` with the counts (and, when it has none, the place) of the casualty report `other`."""
     merged = dict(event.counts)
-    for name, value in counts:
+    for name, value in other.counts:
         merged.setdefault(name, value)
-    return EventRecord(**{**event.__dict__, "counts": tuple(merged.items())})
+    return EventRecord(**{**event.__dict__, "counts": tuple(merged.items()), "places": event.places or other.places})
 
 
 def fold_casualties(records: list[EventRecord], earlier: list[EventRecord], violent_words: bool,
@@ -533,15 +547,15 @@ def fold_casualties(records: list[EventRecord], earlier: list[EventRecord], viol
         if violent_words or previous_violent:
             target = next((r for r in reversed(kept) if r.type in VIOLENCE), None)
             if target is not None:
-                kept[kept.index(target)] = _with_counts(target, record.counts)
+                kept[kept.index(target)] = _with_counts(target, record)
                 continue
             target = next((r for r in reversed(earlier) if r.type in VIOLENCE), None)
             if target is not None:
-                earlier[earlier.index(target)] = _with_counts(target, record.counts)
+                earlier[earlier.index(target)] = _with_counts(target, record)
                 continue
         killing = next((r for r in kept if r.type == "Killing"), None) if record.type == "Injury" else None
         if killing is not None:
-            kept[kept.index(killing)] = _with_counts(killing, record.counts)
+            kept[kept.index(killing)] = _with_counts(killing, record)
             continue
         kept.append(record)
     kept.sort(key=lambda r: r.trigger.begin)

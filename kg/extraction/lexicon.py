@@ -27,6 +27,7 @@ class Trigger:
     requires: tuple[str, ...] = ()
     passive: bool = True
     destinations: bool = True
+    per_place: bool = False
 
 
 @dataclass(frozen=True)
