@@ -7,8 +7,8 @@ same incident when they have the same type and the same main place and their dat
 - dated reports agree when the dates are equal;
 - an undated report joins the dated incident with the latest date on or before its publication date
   (`kg:notAfter`) and at most `WINDOW` days earlier;
-- undated reports with no such partner group together when their publication dates lie within
-  `WINDOW` days of each other.
+- undated reports with no such partner group together when published within `WINDOW` days of the
+  group's first report; a report with no publication date stays alone.
 Events with no place are not grouped. The result depends only on the store's content, never on the
 order articles were built in, so rebuilding gives the same graph.
 """
@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kg.gazetteer import PLACE_CLASS
+from kg.gazetteer import PLACE_CLASS, most_specific
 from kg.ontology import kg_superclasses
 from kg.store import GraphStore
 from kg.terms import IRI, Literal, Quad, date
@@ -28,7 +28,6 @@ from kg.ontology import kg_label
 
 INCIDENTS_GRAPH = GRAPH.incidents
 WINDOW = dt.timedelta(days=7)
-SPECIFICITY = {"facility": 0, "district": 1, "city": 1, "province": 2, "country": 3}
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def _reports(store: GraphStore) -> list[Report]:
         place_keys = [p for p in places[event] if p.split("/", 1)[0] in PLACE_CLASS]
         if not specific or not place_keys:
             continue
-        place = min(place_keys, key=lambda k: (SPECIFICITY[k.split("/", 1)[0]], k))
+        place = most_specific(sorted(place_keys))
         day, not_after = dates[event]
         reports.append(Report(IRI(event), specific[0], place,
                               dt.date.fromisoformat(day.lexical) if day else None,
@@ -90,9 +89,12 @@ def cluster(reports: list[Report]) -> dict[tuple[str, str, str], list[Report]]:
             else:
                 loose.append(report)
         current: list[Report] = []
-        for report in loose:  # chain undated reports published within the window of each other
-            if current and (report.not_after is None or current[-1].not_after is None
-                            or report.not_after - current[-1].not_after > WINDOW):
+        for report in loose:
+            if report.not_after is None:  # no publication date: nothing to group it by
+                incidents[(event_type, place, "undated-" + report.event.value.rsplit("/id/", 1)[-1].replace("/", "-"))] = [report]
+                continue
+            # group undated reports published within the window of the group's first report
+            if current and report.not_after - current[0].not_after > WINDOW:
                 incidents[_undated_key(event_type, place, current)] = current
                 current = []
             current.append(report)
@@ -118,7 +120,7 @@ def incident_quads(incidents: dict[tuple[str, str, str], list[Report]]) -> list[
                                                 f"{'' if when.startswith('undated') else ' on ' + when}"), g))
         if not when.startswith("undated"):
             quads.append((node, KG.date, date(when), g))
-        for report in sorted(reports, key=lambda r: r.event.value):
+        for report in sorted(reports, key=lambda r: r.event.value):  # sorted: order-independent output
             quads.append((node, KG.report, report.event, g))
     return quads
 

@@ -21,11 +21,10 @@ from kg.errors import DataFileError
 from kg.extraction import pipeline
 from kg.extraction.records import Extraction
 from kg import gazetteer as gazetteer_module
-from kg.gazetteer import PLACE_CLASS
+from kg.gazetteer import most_specific
 from kg.slug import fold
 from kg.vocab import EVENT_TYPES
 
-SPECIFICITY = {"facility": 0, "district": 1, "city": 1, "province": 2, "country": 3}
 
 
 @dataclass
@@ -111,8 +110,7 @@ def load_gold(path: Path) -> GoldFile:
 
 def main_place(places: Iterable[str]) -> str | None:
     """The most specific of an event's places (a city before its province before the country)."""
-    keys = [p for p in places if p.split("/", 1)[0] in PLACE_CLASS]
-    return min(keys, key=lambda k: SPECIFICITY[k.split("/", 1)[0]]) if keys else None
+    return most_specific(places)
 
 
 ROLE_FILLER = {"of", "the", "for", "a", "an", "'s", "s"}

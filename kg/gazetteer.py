@@ -117,6 +117,20 @@ def _float(value: str) -> float | None:
     return float(value) if value and value.strip() else None
 
 
+SPECIFICITY = {"facility": 0, "district": 1, "city": 1, "province": 2, "country": 3}
+
+
+def most_specific(keys) -> str | None:
+    """The most specific of some place keys: a facility or city before its province before the
+    country; ties go to the first given. None when there is none.
+
+    >>> most_specific(["country/afghanistan", "province/balkh", "city/mazar-i-sharif"])
+    'city/mazar-i-sharif'
+    """
+    keys = [k for k in keys if k.split("/", 1)[0] in SPECIFICITY]
+    return min(keys, key=lambda k: SPECIFICITY[k.split("/", 1)[0]]) if keys else None
+
+
 def place_key(kind: str, name: str, province: str | None) -> str:
     # Districts share names across provinces (Kohistan, Qarabagh ...), so they carry their province.
     if kind == "district":

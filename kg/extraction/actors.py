@@ -189,7 +189,7 @@ class ActorTagger:
                 continue
             label = labels[(span.start, span.end)]
             plural, title = label.startswith("PL:"), label[3:]
-            self._title(doc, state, span.start, span.end, title, plural)
+            self._title(doc, state, span.start, span.end, self.lexicon.title_synonyms.get(title, title), plural)
 
     def _title(self, doc: Doc, state: DocState, t_start: int, t_end: int, title: str, plural: bool) -> None:
         lex = self.lexicon
@@ -303,6 +303,8 @@ class ActorTagger:
         """People named right at `start` (and, when `several`, those listed after them with "and"/","):
         (actor, start, end) for each; an empty list when no name stands there."""
         found = []
+        while start < len(doc) and doc[start].text[:1].isupper() and state.lower[start] in self.title_words:
+            start += 1  # "Defense Minister General Bismillah Mohammadi", "warlords Marshal Abdul Rashid Dostum"
         while start < len(doc):
             hit = next((h for h in state.actor_hits if h.start == start and state.actors[h.actor].cls == "Person"), None)
             if hit is not None:

@@ -22,6 +22,7 @@ from kg import gazetteer as gazetteer_module
 from kg.errors import DataFileError
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction.actors import parse_number
+from kg.gazetteer import most_specific
 from kg.extraction.records import EventMention, EventRecord, Participant, TextSpan
 from kg.extraction.sentences import sentence_span
 from kg.extraction.state import DocState
@@ -94,7 +95,7 @@ class EventTagger:
             folded = fold_casualties(self._merge(records), state.events, violent_words,
                                      individual=lambda a: state.actors[a].cls == "Person", previous_violent=previous_violent)
             state.events.extend(self._targeted(state, folded))
-        state.events = merge_reports(state.events, self.gazetteer)
+        state.events = merge_reports(state.events, self.gazetteer, people=lambda a: state.actors[a].cls == "Person")
         return doc
 
     # --- one trigger -----------------------------------------------------------------------------
@@ -106,16 +107,10 @@ class EventTagger:
         where = f"{doc[span.start:span.end].text!r} at {doc[span.start].idx}"
         coordinated = self._coordinated(doc, span.start, left) and previous_subject is not None
 
-        lower = state.lower
-        negators = [w for w in lower[max(left, span.start - lex.negation_window):span.start] if w in lex.negation_words]
-        negators += [w for w in lower[sent.start:span.start] if w in lex.denial_words]
-        negated = negators[0] if negators else None  # still read its arguments: a denied claim keeps them
-        hedges = [state.lower[i] for i in range(left, span.start) if state.lower[i] in lex.hypothetical_words]
-        if hedges:
-            state.dropped.append(f"{trigger.type} {where}: hypothetical ({hedges[0]!r})")
-            return [], previous_subject
-        if self._is_reference(state, span, trigger.type):
-            state.dropped.append(f"{trigger.type} {where}: refers back to an event already told")
+        negated = self._negation(state, sent.start, left, span.start)  # a denied claim still keeps its arguments
+        hedge = self._hypothetical(state, left, span.start)
+        if hedge:
+            state.dropped.append(f"{trigger.type} {where}: hypothetical ({hedge!r})")
             return [], previous_subject
 
         positions = {"agent": trigger.agent, "affected": trigger.affected, "surrendered_to": trigger.surrendered_to, "place": trigger.place}
@@ -162,6 +157,9 @@ class EventTagger:
             if handed_over is not None:  # "the city surrendered": the place is handed over, nobody named
                 roles["affected"] = None
                 places = [handed_over.key] + [p for p in places if p != handed_over.key]
+        if self._is_reference(state, span, trigger.type, places):
+            state.dropped.append(f"{trigger.type} {where}: refers back to an event already told")
+            return [], previous_subject
         missing = [r for r in trigger.requires if (r == "place" and not places) or (r != "place" and r not in roles)]
         if missing:
             state.dropped.append(f"{trigger.type} {where}: no {', '.join(missing)} found")
@@ -213,15 +211,47 @@ class EventTagger:
             out.append(r)
         return out
 
-    def _is_reference(self, state: DocState, span, event_type: str) -> bool:
-        """'condemned the killing': a definite nominal trigger naming an event of a type already told."""
+    def _is_reference(self, state: DocState, span, event_type: str, places) -> bool:
+        """'condemned the killing': a definite nominal trigger naming an event of a type already told
+        in the same place (or naming no place)."""
         if span.start == 0 or state.lower[span.start - 1] not in self.lexicon.reference_determiners:
             return False
         word = state.lower[span.end - 1]
         if not word.endswith(("ing", "ion", "ack", "acks", "ings", "ure")):
             return False
         family = {event_type, *kg_superclasses(event_type)} - {"Event"}
-        return any(e.type in family or family & set(kg_superclasses(e.type)) for e in state.events)
+        here = most_specific(places)
+        return any((e.type in family or family & set(kg_superclasses(e.type)))
+                   and (here is None or most_specific(e.places) == here) for e in state.events)
+
+    def _negation(self, state: DocState, sent_start: int, left: int, trigger_start: int) -> str | None:
+        """The word that negates the trigger, if any: a negator in the few words before it (not across
+        "after", "when", a comma ...), a prevention word whose object it is, or a denial verb."""
+        lex, lower = self.lexicon, state.lower
+        for i in range(trigger_start - 1, max(left, trigger_start - lex.negation_window) - 1, -1):
+            if lower[i] in lex.negation_scope_breaks:
+                break
+            if lower[i] in lex.negation_words:
+                return lower[i]
+        i = trigger_start - 1
+        while i >= left and lower[i] in lex.prevention_gap:
+            i -= 1
+        if i >= left and lower[i] in lex.prevention_words:
+            return lower[i]
+        return next((w for w in lower[sent_start:trigger_start] if w in lex.denial_words), None)
+
+    def _hypothetical(self, state: DocState, left: int, trigger_start: int) -> str | None:
+        """'if he was killed', 'Kabul may fall', 'would be harmed': not facts. A modal counts only in the
+        trigger's own verb group; a time expression ("in May") is not a modal."""
+        lex, lower = self.lexicon, state.lower
+        in_time = {i for t in state.times for i in range(t.start, t.end)}
+        subordinator = next((lower[i] for i in range(left, trigger_start) if lower[i] in lex.subordinators), None)
+        if subordinator:
+            return subordinator
+        i = trigger_start - 1
+        while i >= left and lower[i] in ("not", "n't", "have", "be", "been", "also", "now", "soon", "still"):
+            i -= 1
+        return lower[i] if i >= left and lower[i] in lex.modals and i not in in_time else None
 
     def _entered_place(self, state: DocState, sent_start: int, trigger_start: int, kinds) -> list[str]:
         lower = state.lower
@@ -277,9 +307,10 @@ class EventTagger:
         i = trigger_start - 1
         while i >= left and doc[i].lower_ in SKIPPABLE:
             i -= 1
+        first = doc[trigger_start].lower_
         if i >= left and doc[i].lower_ in BE_FORMS:
-            return True  # "was captured", "was shot dead"
-        if not doc[trigger_start].lower_.endswith(("ed", "en", "ken")):
+            return not first.endswith("ing")  # "was captured", "was shot dead"; not "were attacking"
+        if not first.endswith(("ed", "en", "ken")):
             return False
         # a reduced relative: "children killed in the violence", "Ghazni, captured by the Taliban"
         after = doc[trigger_end] if trigger_end is not None and trigger_end < len(doc) else None
@@ -484,12 +515,14 @@ def make_event_tagger(nlp: Language, name: str):
 
 
 def _main_place(places: tuple[str, ...], gazetteer) -> str | None:
-    order = {"facility": 0, "district": 1, "city": 1, "province": 2, "country": 3}
-    known = [p for p in places if p in gazetteer.places]
-    return min(known, key=lambda k: order[gazetteer.places[k].kind]) if known else None
+    return most_specific(p for p in places if p in gazetteer.places)
 
 
-def merge_reports(events: list[EventRecord], gazetteer) -> list[EventRecord]:
+def _agree(a, b) -> bool:
+    return a is None or b is None or a == b
+
+
+def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: True) -> list[EventRecord]:
     """Within one article, an event told several times is one event with several mentions: same type,
     same main place, and dates that do not disagree. Events without a place are never merged."""
     merged: list[EventRecord] = []
@@ -497,11 +530,13 @@ def merge_reports(events: list[EventRecord], gazetteer) -> list[EventRecord]:
         place = _main_place(event.places, gazetteer)
         date = event.time.date if event.time else None
         twin = None
-        victims = {p.actor for p in event.participants if p.role == "AffectedRole"}
+        victims = {p.actor for p in event.participants if p.role == "AffectedRole" and people(p.actor)}
         if victims and event.type in ("Assassination", "Killing", "Arrest"):
-            # the same person is killed (or arrested) once: later mentions are the same event
+            # one person is killed (or arrested) once: later mentions with agreeing date and place are that event
             twin = next((k for k in merged if k.type == event.type
-                         and victims & {p.actor for p in k.participants if p.role == "AffectedRole"}), None)
+                         and victims & {p.actor for p in k.participants if p.role == "AffectedRole"}
+                         and _agree(k.time.date if k.time else None, date)
+                         and _agree(_main_place(k.places, gazetteer), place)), None)
         if twin is None and place is not None:
             for kept in merged:
                 kept_date = kept.time.date if kept.time else None
@@ -549,7 +584,9 @@ def fold_casualties(records: list[EventRecord], earlier: list[EventRecord], viol
             if target is not None:
                 kept[kept.index(target)] = _with_counts(target, record)
                 continue
-            target = next((r for r in reversed(earlier) if r.type in VIOLENCE), None)
+            here = most_specific(record.places)
+            target = next((r for r in reversed(earlier) if r.type in VIOLENCE
+                           and (here is None or most_specific(r.places) == here)), None)
             if target is not None:
                 earlier[earlier.index(target)] = _with_counts(target, record)
                 continue

@@ -36,7 +36,11 @@ class Lexicon:
     negation_words: frozenset[str]
     negation_window: int
     denial_words: frozenset[str]
-    hypothetical_words: frozenset[str]
+    prevention_words: frozenset[str]
+    prevention_gap: frozenset[str]
+    negation_scope_breaks: frozenset[str]
+    subordinators: frozenset[str]
+    modals: frozenset[str]
     reference_determiners: frozenset[str]
     reported: tuple[str, ...]
     claimed: frozenset[str]
@@ -57,6 +61,7 @@ class Lexicon:
     descriptor_refers_to: dict[str, str]
     titles: tuple[str, ...]
     office_bodies: tuple[str, ...]
+    title_synonyms: dict[str, str]
     title_modifiers: frozenset[str]
     former_words: frozenset[str]
     approximators: tuple[str, ...]
@@ -119,7 +124,11 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             negation_words=frozenset(w.lower() for w in language["negation"]["words"]),
             negation_window=int(language["negation"]["window"]),
             denial_words=frozenset(w.lower() for w in language["negation"]["denial"]),
-            hypothetical_words=frozenset(w.lower() for w in language.get("hypothetical", {}).get("words", ())),
+            prevention_words=frozenset(language["negation"].get("prevention", ())),
+            prevention_gap=frozenset(language["negation"].get("prevention_gap", ())),
+            negation_scope_breaks=frozenset(language["negation"].get("scope_breaks", ())),
+            subordinators=frozenset(language.get("hypothetical", {}).get("subordinators", ())),
+            modals=frozenset(language.get("hypothetical", {}).get("modals", ())),
             reference_determiners=frozenset(w.lower() for w in language.get("references", {}).get("determiners", ())),
             reported=tuple(language["modality"]["reported"]),
             claimed=frozenset(w.lower() for w in language["modality"]["claimed"]),
@@ -140,6 +149,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             descriptor_refers_to=dict(descriptors.get("refers_to", {})),
             titles=tuple(titles["offices"]),
             office_bodies=tuple(titles.get("bodies", ())),
+            title_synonyms={k.lower(): v.lower() for k, v in titles.get("synonyms", {}).items()},
             title_modifiers=frozenset(w.lower() for w in titles["modifiers"]),
             former_words=frozenset(titles["former"]),
             approximators=tuple(titles["approximators"]),
