@@ -43,7 +43,7 @@ class BuildReport:
 
     def summary(self) -> str:
         return (f"{len(self.built)} article(s) built, {len(self.unchanged)} unchanged, {len(self.failed)} failed; "
-                f"{self.events} event(s) extracted; {self.incidents} incident(s) across articles")
+                f"{self.events} event(s) extracted; {self.incidents} told by several reports")
 
 
 def _data_files() -> list[Path]:

@@ -10,7 +10,8 @@
 
 Exit codes: 0 success; 1 internal error; 2 usage; 3 some articles could not be read (the others were
 built); 4 a data file is broken; 5 malformed query; 6 store error; 8 the graph does not conform to
-the shapes; 9 evaluation below the targets given. (7 is reserved for query timeouts.)
+the shapes; 9 evaluation below the targets given, or a denied event stated as a fact. (7 is reserved
+for query timeouts.)
 """
 
 from __future__ import annotations

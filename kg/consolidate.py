@@ -126,7 +126,8 @@ def incident_quads(incidents: dict[tuple[str, str, str], list[Report]]) -> list[
 
 
 def consolidate(store: GraphStore) -> int:
-    """Rewrite graph:incidents from the article graphs, in one transaction; returns the incident count."""
+    """Rewrite graph:incidents from the article graphs, in one transaction; returns how many
+    incidents more than one report tells (the same real-world event from several accounts)."""
     incidents = cluster(_reports(store))
     store.replace_graph(INCIDENTS_GRAPH, incident_quads(incidents))
-    return len(incidents)
+    return sum(1 for reports in incidents.values() if len(reports) > 1)

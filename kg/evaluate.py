@@ -119,6 +119,10 @@ ROLE_FILLER = {"of", "the", "for", "a", "an", "'s", "s"}
 DISTINCT_RANKS = ("former", "deputy", "vice", "assistant")
 
 
+def _agree(a, b) -> bool:
+    return a is None or b is None or a == b
+
+
 def role_words(role: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", fold(role).replace("’", "'")) if w and w not in ROLE_FILLER]
 
@@ -130,10 +134,9 @@ def same_role(a: str, b: str) -> bool:
     wa, wb = role_words(a), role_words(b)
     if not wa or not wb or any((word in wa) != (word in wb) for word in DISTINCT_RANKS):
         return False
-    heads = {wa[-1], wb[-1]} if "member" not in wa + wb else {"member"}
-    return (wa[-1] == wb[-1] or heads == {"member"} and "member" in wa and "member" in wb) and (
-        set(wa) <= set(wb) or set(wb) <= set(wa)
-    )
+    # "member of the provincial council" ends in its body, "provincial council member" in its head
+    same_head = wa[-1] == wb[-1] or "member" in wa and "member" in wb
+    return same_head and (set(wa) <= set(wb) or set(wb) <= set(wa))
 
 
 def same_name(a: str, b: str) -> bool:
@@ -179,8 +182,11 @@ def score_article(gold: GoldFile, extraction: Extraction, report: Report, gazett
         report.events.setdefault(event_type, Tally()).add(tally)
         report.misses += [f"{name}: extra {e}" for e in fps] + [f"{name}: missed {g}" for g in fns]
 
-    # dates, on events that agree on type and place
-    _, _, _, pairs = _match(system_events, gold_events, key=lambda e: e[:2])
+    # dates, on events that agree on type and place (exact matches paired first, so a wrong pairing
+    # of two same-place events cannot count both dates wrong)
+    _, rest_system, rest_gold, exact = _match(system_events, gold_events, key=lambda e: e)
+    _, _, _, pairs = _match(rest_system, rest_gold, key=lambda e: e[:2])
+    pairs = exact + pairs
     for system, gold_event in pairs:
         if system[2] is None and gold_event[2] is None:
             continue
@@ -190,9 +196,11 @@ def score_article(gold: GoldFile, extraction: Extraction, report: Report, gazett
             report.dates.fp += system[2] is not None
             report.dates.fn += gold_event[2] is not None
 
+    unmatched = rest_system  # system events that match no gold event
     for denied in gold.data.get("denied", []):
         report.denied_total += 1
-        if any(e[0] == denied["type"] and e[1] == denied.get("place") for e in system_events):
+        if any(e[0] == denied["type"] and e[1] == denied.get("place") and _agree(e[2], denied.get("date"))
+               for e in unmatched):
             report.denied_as_fact += 1
             report.misses.append(f"{name}: denied event stated as fact: {denied['type']} {denied.get('place')}")
 

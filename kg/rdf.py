@@ -167,8 +167,11 @@ class ArticleGraph:
         for place in places:
             yield node, KG.place, place_iri(place.key)
         yield from self._evidence(f"denied/{self.article.id}/{number}", node, claim)
-        for index, participant in enumerate(claim.participants, start=1):
-            participation = ID[f"participation/{self.article.id}/denied-{number}/{index}"]
+        yield from self._participations(f"{self.article.id}/denied-{number}", node, claim)
+
+    def _participations(self, key: str, node: IRI, event: EventRecord):
+        for index, participant in enumerate(event.participants, start=1):
+            participation = ID[f"participation/{key}/{index}"]
             yield node, KG.hasParticipation, participation
             yield from _types(participation, "Participation")
             yield participation, KG.participant, self.actor_node(self.extraction.actor(participant.actor))
@@ -208,12 +211,7 @@ class ArticleGraph:
 
         yield from self._evidence(f"{aid}/{number}", node, event)
 
-        for index, participant in enumerate(event.participants, start=1):
-            participation = ID[f"participation/{aid}/{number}/{index}"]
-            yield node, KG.hasParticipation, participation
-            yield from _types(participation, "Participation")
-            yield participation, KG.participant, self.actor_node(self.extraction.actor(participant.actor))
-            yield participation, KG.roleType, KG[participant.role]
+        yield from self._participations(f"{aid}/{number}", node, event)
 
 
 def article_quads(article: Article, extraction: Extraction, gazetteer: Gazetteer, fingerprint: str = "") -> list[Quad]:

@@ -96,7 +96,7 @@ def test_build_reports_counts(clean):
                          "FILTER(STRSTARTS(STR(?g), 'https://kg.example.org/graph/article/')) }")[0]["n"]
     assert report.events == int(total.lexical) >= 3
     assert report.summary() == (f"3 article(s) built, 0 unchanged, 0 failed; {report.events} event(s) extracted; "
-                                f"{report.incidents} incident(s) across articles")
+                                f"{report.incidents} told by several reports")
     assert sorted(article_ids(store)) == IDS
 
 

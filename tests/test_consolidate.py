@@ -35,8 +35,27 @@ def test_consolidate_undated_reports_far_apart_are_different_incidents():
 
 
 def test_consolidate_does_not_depend_on_order():
-    reports = [report("a", day="2021-08-09"), report("b"), report("c", published="2021-08-12"), report("d", published="2021-08-30")]
-    assert cluster(reports) == cluster(list(reversed(reports)))
+    import random
+
+    reports = [report("a", day="2021-08-09"), report("b", day="2021-08-09"), report("c"), report("d", published="2021-08-12"),
+               report("e", published="2021-08-30"), report("f", published="2021-09-02"), report("g", published=None),
+               report("h", published=None)]
+    canonical = {k: sorted(r.event.value for r in v) for k, v in cluster(reports).items()}
+    for seed in range(5):
+        shuffled = reports[:]
+        random.Random(seed).shuffle(shuffled)
+        assert {k: sorted(r.event.value for r in v) for k, v in cluster(shuffled).items()} == canonical
+
+
+def test_consolidate_reports_without_publication_date_are_never_lost():
+    incidents = cluster([report("a", published=None), report("b", published=None), report("c", published=None)])
+    assert sorted(r.event.value[-1] for reports in incidents.values() for r in reports) == ["a", "b", "c"]
+
+
+def test_consolidate_undated_group_is_measured_from_its_first_report():
+    incidents = cluster([report("a", published="2021-08-01"), report("b", published="2021-08-06"),
+                         report("c", published="2021-08-12")])
+    assert sorted(len(v) for v in incidents.values()) == [1, 2]
 
 
 def test_consolidate_seed_capture_of_sar_e_pol_is_one_incident_with_several_sources(seed_store):

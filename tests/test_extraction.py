@@ -256,3 +256,34 @@ def test_extraction_hypothetical_and_back_references_are_not_new_events(extracte
                   "because of his work. The UN condemned the killing.")
     assert len(events_of(x, "Killing") + events_of(x, "Assassination")) == 1
     assert any("hypothetical" in d for d in x.dropped) and any("refers back" in d for d in x.dropped)
+
+
+def test_extraction_standalone_day_after_counts_forward(extracted):
+    x = extracted("Zaranj fell to the Taliban on Friday. Two days after, Sheberghan fell.")
+    assert {e.places[0]: e.time.date for e in events_of(x, "CaptureOfTerritory")} == {
+        "city/zaranj": "2021-08-06", "city/sheberghan": "2021-08-08"}
+
+
+def test_extraction_negation_does_not_cross_a_clause(extracted):
+    x = extracted("Fighting stopped after the Taliban captured Ghazni on Thursday.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/ghazni",)]
+    assert x.denied == ()
+
+
+def test_extraction_may_the_month_is_not_may_the_modal(extracted):
+    x = extracted("In May, the Taliban captured Ghazni.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/ghazni",)]
+    assert extracted("Officials fear Ghazni may fall to the Taliban.").events == ()
+
+
+def test_extraction_progressive_is_not_passive(extracted):
+    x = extracted("Taliban fighters were attacking Lashkar Gah on Monday.")
+    (attack,) = events_of(x, "Attack")
+    assert participant(x, attack, "AgentRole") == "Taliban"
+
+
+def test_extraction_prevented_violence_is_not_a_clash(extracted):
+    x = extracted("Elders negotiated so that residents of Ghazni were spared from the fighting.")
+    assert events_of(x, "ArmedClash") == []
+    y = extracted("The army prevented an attack on Ghazni on Monday.")
+    assert events_of(y, "Attack") == [] and [d.type for d in y.denied] == ["Attack"]

@@ -34,7 +34,6 @@ VALID_TRIG = f"""
 @prefix wd: <http://www.wikidata.org/entity/> .
 
 <https://kg.example.org/graph/gazetteer> {{
-  <evidence/a1/12-62> kg:trigger "surrendered" .
   <place/country/afghanistan> a kg:Country ; rdfs:label "Afghanistan" ; owl:sameAs wd:Q889 ;
       kg:placeKind "country" .
   <place/province/samangan> a kg:Province ; rdfs:label "Samangan" ; kg:placeKind "province" ;
@@ -49,6 +48,7 @@ VALID_TRIG = f"""
 }}
 
 <https://kg.example.org/graph/article/a1> {{
+  <evidence/a1/12-62> kg:trigger "surrendered" .
   <article/a1> a kg:Article ;
       schema:identifier "a1" ;
       schema:headline "Aybak falls" ;

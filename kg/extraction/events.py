@@ -444,7 +444,7 @@ class EventTagger:
         """The first time expression after the trigger in its clause; else, for the clause's first
         trigger, the last one before it ("On Saturday night, the Taliban captured ...")."""
         # a time inside a pattern trigger ("entered Ghazni early on Thursday and raised their flag") counts
-        after = [t for t in state.times if span.start <= t.start and t.end <= right]
+        after = [t for t in state.times if span.start <= t.start and t.end <= right and not t.forward]
         if after:
             return after[0].value
         # "a day after taking control of Zaranj": a time right before the trigger is its own

@@ -24,8 +24,7 @@ ANAPHORS = {
     "capital": ("CAPITAL", {"provincial", "province's"}),
     "province": ("PROVINCE", {"entire", "whole", "same"}),
     "city": ("CITY", {"entire", "whole"}),
-    "country": ("COUNTRY", {"entire", "whole", "war-torn"}),
-    "nation": ("COUNTRY", {"war-torn"}),
+    "country": ("COUNTRY", {"entire", "whole"}),
 }
 DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near", "seat", "which", "province", "city", "just",
                       "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}

@@ -35,6 +35,7 @@ class TimeHit:
     start: int
     end: int
     value: TimeValue
+    forward: bool = False  # "a day after <event>": dates the event named after it, not the one before
 
 
 @dataclass

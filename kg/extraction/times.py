@@ -92,8 +92,11 @@ class TimeTagger:
             if start < taken:
                 continue  # keep the longest match at each position
             span = doc[start:end]
+            forward = False
             if label == "ANCHORED":
-                value = self._anchored(span, state.times)
+                # "a day after taking Zaranj": a preposition before an event, so that event is the earlier one
+                forward = span[-1].lower_ in ("after", "before") and end < len(doc) and not doc[end].is_punct
+                value = self._anchored(span, state.times, flip=forward)
             else:
                 value = self._value(label, span, published)
             if value is None:
@@ -103,13 +106,13 @@ class TimeTagger:
                 previous = state.times.pop()
                 start = previous.start
                 value = TimeValue(doc[start:end].text, value.date, value.precision)
-            state.times.append(TimeHit(start, end, value))
+            state.times.append(TimeHit(start, end, value, forward))
             taken = end
         return doc
 
-    def _anchored(self, span, earlier: list[TimeHit]) -> TimeValue:
+    def _anchored(self, span, earlier: list[TimeHit], flip: bool = False) -> TimeValue:
         """'a day earlier': counted from the last day-precise date the text gave before it."""
-        days = self.lexicon.anchored_days[" ".join(t.lower_ for t in span)]
+        days = self.lexicon.anchored_days[" ".join(t.lower_ for t in span)] * (-1 if flip else 1)
         anchor = next((t.value for t in reversed(earlier) if t.value.precision == "DayPrecision" and t.value.date), None)
         if anchor is None:
             return TimeValue(span.text, None, "UnknownPrecision")
