@@ -15,6 +15,16 @@ from kg.store import GraphStore
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 QUERIES = ROOT / "queries"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini.trig"
+
+
+def load_mini(extra: str = "") -> GraphStore:
+    """An in-memory store holding the hand-written graph of tests/fixtures/mini.trig (plus `extra` TriG)."""
+    store = GraphStore(None)
+    store.load(FIXTURE.read_bytes(), media_type="application/trig", graph=None)
+    if extra:
+        store.load(extra.encode(), media_type="application/trig", graph=None)
+    return store
 
 
 @pytest.fixture(scope="session")

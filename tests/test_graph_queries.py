@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from kg import graph_queries as gq
 from kg.errors import UsageError
 from kg.store import GraphStore
+from tests.conftest import load_mini
 
-FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
 ID = "https://kg.example.org/id/"
 
 SURRENDER_SAMANGAN = ID + "event/mini001/1"
@@ -31,12 +30,6 @@ BALKH = ID + "place/province/balkh"
 MAZAR = ID + "place/city/mazar-i-sharif"
 
 
-def load_mini(extra: str = "") -> GraphStore:
-    store = GraphStore(None)
-    store.load(FIXTURE.read_bytes(), media_type="application/trig", graph=None)
-    if extra:
-        store.load(extra.encode(), media_type="application/trig", graph=None)
-    return store
 
 
 class CountingStore:

@@ -11,18 +11,12 @@ from strawberry.printer import print_schema
 
 from kg.server.graphql import graphql_app, schema
 from kg.store import GraphStore
+from tests.conftest import load_mini
 
 ROOT = Path(__file__).parent.parent
-FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
 ID = "https://kg.example.org/id/"
 
 
-def load_mini(extra: str = "") -> GraphStore:
-    store = GraphStore(None)
-    store.load(FIXTURE.read_bytes(), media_type="application/trig", graph=None)
-    if extra:
-        store.load(extra.encode(), media_type="application/trig", graph=None)
-    return store
 
 
 @pytest.fixture(scope="module")
