@@ -287,3 +287,15 @@ def test_extraction_prevented_violence_is_not_a_clash(extracted):
     assert events_of(x, "ArmedClash") == []
     y = extracted("The army prevented an attack on Ghazni on Monday.")
     assert events_of(y, "Attack") == [] and [d.type for d in y.denied] == ["Attack"]
+
+
+def test_extraction_present_tense_and_translated_phrasing(extracted):
+    x = extracted("On Friday the Taliban take Qalat. Gardez fall in Taliban hand the same evening.")
+    assert sorted(e.places[0] for e in events_of(x, "CaptureOfTerritory")) == ["city/gardez", "city/qalat"]
+    assert extracted("Families took refuge in Kabul.").events == ()
+
+
+def test_extraction_place_after_a_long_apposition(extracted):
+    x = extracted("Police arrested Gul Ahmad Jan, a former district governor of Ghor, at his home in Herat on Monday.")
+    (arrest,) = events_of(x, "Arrest")
+    assert arrest.places == ("city/herat",) and participant(x, arrest, "AffectedRole") == "Gul Ahmad Jan"

@@ -56,7 +56,9 @@ class AttributionTagger:
             end = max(hit.end, hit.covers_end)
             if max(sent_start, quote) <= hit.start and end <= verb and (verb - end <= 2 or quote >= sent_start):
                 return hit.actor
-        # "said X", "said an AFP correspondent" ("told AFP" names the listener, not the speaker)
+        # "said X", "said an AFP correspondent" ("told AFP" names the listener, "said that X ..." the content)
+        if verb + 1 < len(doc) and state.lower[verb + 1] == "that":
+            return None
         for hit in state.actor_hits:
             if verb < hit.start <= verb + 3 and hit.start < sent_end and doc[verb].lower_ != "told":
                 return hit.actor

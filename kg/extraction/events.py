@@ -366,10 +366,11 @@ class EventTagger:
         chains = []
         if position in ("after", "any"):
             # a pattern trigger can hold its place ("entered Ghazni and raised their flag")
-            chains.append(self._chain(doc, [h for h in candidates if h.start >= span.start], span.start))
+            chains.append(self._chain(doc, [h for h in candidates if h.start >= span.start], span.start,
+                                      trigger=range(span.start, span.end)))
         if position in ("before", "any"):
             before = [h for h in candidates if h.end <= span.start][::-1]
-            chains.append(self._chain(doc, before, span.start, backwards=True))
+            chains.append(self._chain(doc, before, span.start, backwards=True, trigger=range(span.start, span.end)))
         result = []
         for hit in (h for chain in chains for h in chain):
             if hit.descriptor:
@@ -382,13 +383,23 @@ class EventTagger:
         return result
 
     @classmethod
-    def _chain(cls, doc, hits, anchor: int, *, backwards: bool = False, first_gap: int = 8):
+    def _chain(cls, doc, hits, anchor: int, *, backwards: bool = False, first_gap: int = 8, trigger=range(0)):
+        """The places next to the trigger: the nearest within `first_gap` words, then those listed
+        with it. Words of actor mentions (with their appositions), of places that only describe
+        another, and of the trigger itself do not count as distance."""
         chain, edge = [], anchor
+        state = doc._.kg
+        skip = {i for h in state.actor_hits for i in range(h.start, max(h.end, h.covers_end))}
+        skip |= set(trigger)
         for hit in hits:
-            if not chain:
-                if ((edge - hit.end) if backwards else (hit.start - edge)) > first_gap:
+            if chain and cls._apposed(chain[-1], hit):
+                pass  # "Asadabad, the capital of Kunar Province": the place a description belongs to
+            elif all(h.descriptor for h in chain):
+                skip |= {i for h in chain for i in range(h.start, h.end)}
+                between = range(hit.end, anchor) if backwards else range(anchor, hit.start)
+                if sum(1 for i in between if i not in skip) > first_gap:
                     break
-            elif not (cls._apposed(chain[-1], hit) or cls._list_gap(doc[hit.end:edge] if backwards else doc[edge:hit.start])):
+            elif not cls._list_gap(doc[hit.end:edge] if backwards else doc[edge:hit.start]):
                 break
             chain.append(hit)
             edge = hit.start if backwards else hit.end
