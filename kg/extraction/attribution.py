@@ -10,6 +10,9 @@ from kg.extraction import lexicon as lexicon_module
 from kg.extraction.state import Attribution, DocState
 
 
+QUOTES = {'"', "“", "”", "«", "»", "''", "``"}
+
+
 class AttributionTagger:
     def __init__(self, nlp: Language, lexicon=None):
         self.lexicon = lexicon or lexicon_module.default()
@@ -51,7 +54,7 @@ class AttributionTagger:
             return None
         # "X said", "X, a council member, said", '"...," X, deputy governor of Y, told AFP':
         # the last actor before the verb and after any closing quote
-        quote = max((t.i for t in doc[sent_start:verb] if t.is_quote), default=sent_start - 1)
+        quote = max((i for i in range(sent_start, verb) if state.lower[i] in QUOTES), default=sent_start - 1)
         for hit in reversed(state.actor_hits):
             end = max(hit.end, hit.covers_end)
             if max(sent_start, quote) <= hit.start and end <= verb and (verb - end <= 2 or quote >= sent_start):

@@ -49,12 +49,15 @@ class EventTagger:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.patterns = Matcher(nlp.vocab)
         # Words every token pattern needs: the Matcher is skipped for documents without them.
-        self.pattern_words: list[set[str]] = []
+        self.pattern_words: list[list[set[str]]] = []
         for index, trigger in enumerate(self.lexicon.triggers):
             if trigger.phrases:
                 self.phrases.add(str(index), [nlp.make_doc(p) for p in trigger.phrases])
             if trigger.patterns:
-                self.pattern_words += [{t["LOWER"] for t in p if isinstance(t.get("LOWER"), str) and "OP" not in t}
+                # per pattern: for each obligatory token with literal words, the words it accepts
+                self.pattern_words += [[{t["LOWER"]} if isinstance(t["LOWER"], str) else set(t["LOWER"]["IN"])
+                                        for t in p if "OP" not in t and (isinstance(t.get("LOWER"), str)
+                                                                         or isinstance(t.get("LOWER"), dict) and "IN" in t["LOWER"])]
                                        for p in trigger.patterns]
                 try:
                     self.patterns.add(str(index), [list(p) for p in trigger.patterns])
@@ -65,11 +68,12 @@ class EventTagger:
         state: DocState = doc._.kg
         words = set(state.lower)
         matches = list(self.phrases(doc))
-        if any(needed <= words for needed in self.pattern_words):
+        holds = lambda present, needed: all(alternatives & present for alternatives in needed)  # noqa: E731
+        if any(holds(words, needed) for needed in self.pattern_words):
             # token patterns are costly: run them only on sentences holding the words they need
             for sent in state.sentences(doc):
                 here = set(state.lower[sent.start:sent.end])
-                if any(needed <= here for needed in self.pattern_words):
+                if any(holds(here, needed) for needed in self.pattern_words):
                     matches += [(m, s + sent.start, e + sent.start) for m, s, e in self.patterns(doc[sent.start:sent.end])]
         found = [(doc[s:e], int(doc.vocab.strings[m])) for m, s, e in matches]
         by_span = {}
@@ -389,15 +393,16 @@ class EventTagger:
         another, and of the trigger itself do not count as distance."""
         chain, edge = [], anchor
         state = doc._.kg
-        skip = {i for h in state.actor_hits for i in range(h.start, max(h.end, h.covers_end))}
-        skip |= set(trigger)
+        if state.actor_tokens is None:  # once per document
+            state.actor_tokens = frozenset(i for h in state.actor_hits for i in range(h.start, max(h.end, h.covers_end)))
+        skip = set(trigger)
         for hit in hits:
             if chain and cls._apposed(chain[-1], hit):
                 pass  # "Asadabad, the capital of Kunar Province": the place a description belongs to
             elif all(h.descriptor for h in chain):
                 skip |= {i for h in chain for i in range(h.start, h.end)}
                 between = range(hit.end, anchor) if backwards else range(anchor, hit.start)
-                if sum(1 for i in between if i not in skip) > first_gap:
+                if sum(1 for i in between if i not in skip and i not in state.actor_tokens) > first_gap:
                     break
             elif not cls._list_gap(doc[hit.end:edge] if backwards else doc[edge:hit.start]):
                 break

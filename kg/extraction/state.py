@@ -66,6 +66,7 @@ class DocState:
     denied: list[EventRecord] = field(default_factory=list)  # negated or denied events: claims, never facts
     dropped: list[str] = field(default_factory=list)
     occupied: set[int] = field(default_factory=set)  # tokens already part of a place or actor mention
+    actor_tokens: frozenset[int] | None = None  # tokens of actor mentions and their appositions, once known
     excluded: set[int] = field(default_factory=set)  # tokens of insertions (relative clauses) outside any argument
     person_keys: dict[str, int] = field(default_factory=dict)  # person key -> actor local id
 
