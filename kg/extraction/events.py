@@ -342,9 +342,13 @@ class EventTagger:
             return None
         head, _, word = position.partition(":")
         hits = self._visible(doc, state, left, right, span.start)
-        if head == "before":
+        if head in ("before", "any"):
             before = [h for h in hits if max(h.end, h.covers_end) <= span.start]
-            return before[-1].actor if before else None
+            if before or head == "before":
+                return before[-1].actor if before else None
+            # "any": "In a statement on Saturday, the Taliban called on ...": the subject after the phrase
+            after = [h for h in hits if h.start >= span.end]
+            return after[0].actor if after else None
         if head == "after":
             start = span.end
             if word:
@@ -510,6 +514,10 @@ class EventTagger:
             first = min(r.trigger.begin for r in statements)
             if any(r.type != "Statement" and r.trigger.begin > first for r in records):
                 records = [r for r in records if r.type != "Statement"]
+            else:  # "In a statement on Tuesday, the ministry ... urged ...": one statement
+                keep = min(statements, key=lambda r: r.trigger.begin)
+                time = next((r.time for r in statements if r.time), None)
+                records = [r for r in records if r.type != "Statement"] + [EventRecord(**{**keep.__dict__, "time": time})]
         kept: list[EventRecord] = []
         for record in records:
             twin = next((k for k in kept if k.participants and k.participants[:1] == record.participants[:1]
