@@ -12,20 +12,38 @@ from rdflib.namespace import RDFS
 from kg.errors import DataFileError
 from kg.vocab import KG
 
-ONTOLOGY_DIR = Path(os.environ.get("KG_ONTOLOGY_DIR", Path(__file__).resolve().parent.parent / "ontology"))
+DEFAULT_ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+
+
+def ontology_dir() -> Path:
+    """Where kg.ttl and shapes.ttl are: $KG_ONTOLOGY_DIR when set (and not empty), else ./ontology."""
+    return Path(os.environ.get("KG_ONTOLOGY_DIR") or DEFAULT_ONTOLOGY_DIR)
+
+
+ONTOLOGY_DIR = ontology_dir()
 ONTOLOGY_FILE = ONTOLOGY_DIR / "kg.ttl"
+
+
+def load_turtle(path: Path) -> rdflib.Graph:
+    """Parse one Turtle file; a missing or broken file is a DataFileError naming it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(
+            f"{path}: cannot read: {exc.strerror or exc}",
+            hint="set KG_ONTOLOGY_DIR to the directory holding kg.ttl and shapes.ttl",
+        ) from exc
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=data, format="turtle", publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
+        raise DataFileError(f"{path.name}: not valid Turtle: {exc}", hint=f"fix the syntax of {path}") from exc
+    return graph
 
 
 @cache
 def graph() -> rdflib.Graph:
-    g = rdflib.Graph()
-    try:
-        g.parse(ONTOLOGY_FILE, format="turtle")
-    except FileNotFoundError as exc:
-        raise DataFileError(f"ontology not found at {ONTOLOGY_FILE}", hint="run from a checkout, or set KG_ONTOLOGY_DIR") from exc
-    except Exception as exc:  # rdflib raises several parser exception types
-        raise DataFileError(f"{ONTOLOGY_FILE}: {exc}", hint="fix the Turtle syntax") from exc
-    return g
+    return load_turtle(ONTOLOGY_FILE)
 
 
 @cache

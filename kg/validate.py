@@ -14,7 +14,6 @@ are meant to check.
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,10 +24,10 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import RDF, SH
 
 from kg.errors import DataFileError, StoreError
+from kg.ontology import DEFAULT_ONTOLOGY_DIR, load_turtle, ontology_dir  # noqa: F401 (re-exported)
 from kg.store import GraphStore
 
-DEFAULT_ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-ONTOLOGY_DIR = Path(os.environ.get("KG_ONTOLOGY_DIR") or DEFAULT_ONTOLOGY_DIR)
+ONTOLOGY_DIR = ontology_dir()  # read at import, so a reload picks up a changed $KG_ONTOLOGY_DIR
 ONTOLOGY_FILE = "kg.ttl"
 SHAPES_FILE = "shapes.ttl"
 
@@ -38,26 +37,6 @@ class ValidationReport:
     conforms: bool
     text: str  # pySHACL's readable report
     violations: int  # results of severity sh:Violation
-
-
-def load_turtle(path: Path) -> Graph:
-    """Parse one Turtle file; a missing or broken file is a DataFileError naming it."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(
-            f"{path}: cannot read: {exc.strerror or exc}",
-            hint="set KG_ONTOLOGY_DIR to the directory holding kg.ttl and shapes.ttl",
-        ) from exc
-    graph = Graph()
-    try:
-        graph.parse(data=data, format="turtle", publicID=path.resolve().as_uri())
-    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
-        raise DataFileError(
-            f"{path.name}: not valid Turtle: {exc}",
-            hint=f"fix the syntax of {path}",
-        ) from exc
-    return graph
 
 
 @lru_cache(maxsize=8)
