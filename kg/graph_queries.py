@@ -184,10 +184,7 @@ def events(
     if role is not None:
         where.append("?pa kg:roleType ?role .")
         subs["role"] = _kg(role, ROLE_TYPES, "role")
-    keys, total, more = _paged(store, "\n".join(where), subs, limit=limit, after=after_cursor)
-    found = events_by_ids(store, [iri for iri, _ in keys])
-    items = tuple(found[iri] for iri, _ in keys if iri in found)
-    return Page(items, tuple(_cursor(key, iri) for iri, key in keys if iri in found), total, more)
+    return _page(store, where, subs, limit=limit, after=after_cursor, by_ids=events_by_ids)
 
 
 def events_by_ids(store: GraphStore, ids: Iterable[str]) -> dict[str, EventRecord]:
@@ -321,10 +318,7 @@ def actors(
         where.append("?item rdfs:label|schema:name ?anyName . "
                      "FILTER(CONTAINS(LCASE(STR(?anyName)), LCASE(STR(?needle))))")
         subs["needle"] = Literal(name_contains)
-    keys, total, more = _paged(store, "\n".join(where), subs, limit=limit, after=after_cursor)
-    found = actors_by_ids(store, [iri for iri, _ in keys])
-    items = tuple(found[iri] for iri, _ in keys if iri in found)
-    return Page(items, tuple(_cursor(key, iri) for iri, key in keys if iri in found), total, more)
+    return _page(store, where, subs, limit=limit, after=after_cursor, by_ids=actors_by_ids)
 
 
 def actors_by_ids(store: GraphStore, ids: Iterable[str]) -> dict[str, ActorRecord]:
@@ -480,6 +474,14 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
     except (ValueError, TypeError, binascii.Error):
         pass
     raise UsageError(f"malformed cursor {cursor!r}", hint="pass an endCursor from a previous page unchanged")
+
+
+def _page(store: GraphStore, where: list[str], subs, *, limit, after, by_ids) -> Page:
+    """One page of the items matching `where`, loaded by `by_ids` in one query, in page order."""
+    keys, total, more = _paged(store, "\n".join(where), subs, limit=limit, after=after)
+    found = by_ids(store, [iri for iri, _ in keys])
+    items = tuple(found[iri] for iri, _ in keys if iri in found)
+    return Page(items, tuple(_cursor(key, iri) for iri, key in keys if iri in found), total, more)
 
 
 def _paged(store: GraphStore, where: str, subs: Mapping[str, Term], *, limit: int | None, after: str | None):
