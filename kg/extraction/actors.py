@@ -342,12 +342,13 @@ class ActorTagger:
     def _speakers(self, doc: Doc, state: DocState) -> None:
         """Names next to reporting verbs: "Rahmani said", "said Mirwais Stanikzai", "according to X"."""
         prefixes = [p.lower().split() for p in self.lexicon.reporting_prefixes]
+        prefix_ends = {p[-1] for p in prefixes}
         lower = state.lower
         for i, low in enumerate(lower):
             runs = []
             if low in self.lexicon.reporting_verbs:
                 runs = [self._name_run(doc, state, i - 1, -1), self._name_run(doc, state, i + 1, 1)]
-            elif any(p[-1] == low and lower[max(0, i - len(p) + 1):i + 1] == p for p in prefixes):
+            elif low in prefix_ends and any(p[-1] == low and lower[max(0, i - len(p) + 1):i + 1] == p for p in prefixes):
                 runs = [self._name_run(doc, state, i + 1, 1)]
             for run in runs:
                 if run and (run[0] == i + 1 or run[1] == i):

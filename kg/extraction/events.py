@@ -13,6 +13,8 @@ Captures make one event per captured place; other types one event per trigger.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -66,6 +68,7 @@ class EventTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
+        state.freeze_mentions()
         words = set(state.lower)
         matches = list(self.phrases(doc))
         holds = lambda present, needed: all(alternatives & present for alternatives in needed)  # noqa: E731
@@ -81,8 +84,11 @@ class EventTagger:
             by_span.setdefault((span.start, span.end), index)
         spans = filter_spans([span for span, _ in found])
         sentence_starts = [s.start for s in state.sentences(doc)]
+        span_starts = [s.start for s in spans]  # filter_spans sorts by start
         for sent in state.sentences(doc):
-            in_sentence = [s for s in spans if sent.start <= s.start < sent.end]
+            in_sentence = spans[bisect_left(span_starts, sent.start):bisect_left(span_starts, sent.end)]
+            if not in_sentence:
+                continue
             records = []
             violent_words = any(self.lexicon.triggers[by_span[(sp.start, sp.end)]].type in VIOLENCE for sp in in_sentence)
             subject = None  # the subject of the previous trigger, for "fled ... or surrendered"
@@ -95,7 +101,7 @@ class EventTagger:
                                            sentence_starts, previous_places)
                 records.extend(new)
             previous_violent = bool(state.events) and state.events[-1].type in VIOLENCE and (
-                state.events[-1].sentence.end >= doc[max(sent.start - 1, 0)].idx - 1)
+                state.events[-1].sentence.end >= state.begins[max(sent.start - 1, 0)] - 1)
             folded = fold_casualties(self._merge(records), state.events, violent_words,
                                      individual=lambda a: state.actors[a].cls == "Person", previous_violent=previous_violent)
             state.events.extend(self._targeted(state, folded))
@@ -156,7 +162,7 @@ class EventTagger:
             places = [focus] if focus else places
 
         if "affected" in trigger.requires and "affected" not in roles and positions["affected"] == "before":
-            handed_over = next((h for h in state.places if left <= h.start and h.end <= span.start
+            handed_over = next((h for h in state.within("places", left, span.start) if h.end <= span.start
                                 and span.start - h.end <= 1 and not h.descriptor), None)
             if handed_over is not None:  # "the city surrendered": the place is handed over, nobody named
                 roles["affected"] = None
@@ -174,7 +180,7 @@ class EventTagger:
         for role, actor in roles.items():
             if actor is not None and all(p.actor != actor for p in participants):
                 participants.append(Participant(actor, role_names[role]))
-        begin, end = sentence_span(doc, sent.start, sent.end)
+        begin, end = sentence_span(state, sent.start, sent.end)
         mention = EventMention(
             trigger=TextSpan(span.start_char, span.end_char, span.text),
             sentence=TextSpan(begin, end, state.text[begin:end]),
@@ -263,7 +269,7 @@ class EventTagger:
             for verb in self.lexicon.entry_verbs:
                 if lower[i:i + len(verb)] == list(verb):
                     after = i + len(verb)
-                    hit = next((h for h in state.places if after <= h.start <= after + 2 and h.end <= trigger_start), None)
+                    hit = next((h for h in state.within("places", after, after + 3) if h.end <= trigger_start), None)
                     if hit is not None and self.gazetteer.places[hit.key].kind in kinds:
                         return [hit.key]
         return []
@@ -326,7 +332,7 @@ class EventTagger:
     def _visible(self, doc, state: DocState, left: int, right: int, trigger_start: int):
         """Actor mentions inside [left, right) that can be arguments: not inside a modifier segment
         (", notably those headed by X,") that closes before the trigger."""
-        hits = [h for h in state.actor_hits if left <= h.start and h.end <= right and h.start not in state.excluded]
+        hits = [h for h in state.within("actor_hits", left, right) if h.end <= right and h.start not in state.excluded]
         return [h for h in hits if not self._in_modifier(doc, h.start, left, trigger_start)]
 
     def _in_modifier(self, doc, index: int, left: int, trigger_start: int) -> bool:
@@ -365,7 +371,7 @@ class EventTagger:
         ("Zaranj, Sheberghan and Taloqan"); a place further away belongs to another predicate."""
         if position == "none":
             return []
-        candidates = [h for h in state.places if left <= h.start and h.end <= right and h.start not in state.excluded
+        candidates = [h for h in state.within("places", left, right) if h.end <= right and h.start not in state.excluded
                       and (h.descriptor or self.gazetteer.places[h.key].kind in kinds)]  # walk over what cannot be the place
         if not destinations:  # "withdrew to a base near Kabul airport": Kabul is where they went
             lower = state.lower
@@ -464,14 +470,14 @@ class EventTagger:
         """The first time expression after the trigger in its clause; else, for the clause's first
         trigger, the last one before it ("On Saturday night, the Taliban captured ...")."""
         # a time inside a pattern trigger ("entered Ghazni early on Thursday and raised their flag") counts
-        after = [t for t in state.times if span.start <= t.start and t.end <= right and not t.forward]
+        after = [t for t in state.within("times", span.start, right) if t.end <= right and not t.forward]
         if after:
             return after[0].value
         # "a day after taking control of Zaranj": a time right before the trigger is its own
-        adjacent = [t for t in state.times if span.start - 2 <= t.end <= span.start and t.start >= left]
+        adjacent = [t for t in state.within("times", left, span.start) if span.start - 2 <= t.end <= span.start]
         if adjacent:
             return adjacent[-1].value
-        before = [t for t in state.times if left <= t.start and t.end <= span.start] if first else []
+        before = [t for t in state.within("times", left, span.start) if t.end <= span.start] if first else []
         # "X claimed on Monday that the Taliban entered Y": that time dates the claim, not the event
         reporting = [a.verb for a in state.attributions if not a.prefix and left <= a.verb < span.start]
         before = [t for t in before if not any(t.start < verb + 3 and t.end > verb - 3 or t.end <= verb for verb in reporting)]

@@ -1,4 +1,4 @@
-"""The extraction pipeline: spaCy's tokenizer and sentencizer plus our named components.
+"""The extraction pipeline: spaCy's tokenizer plus our named components.
 
 The order and the components come from kg/data/pipeline.toml, so a user can swap or disable one
 without touching code. `extract(article)` is pure: text and metadata in, records out, no I/O
@@ -40,7 +40,7 @@ def build(config: Path = CONFIG) -> Language:
         try:
             nlp.add_pipe(name)
         except (ValueError, KeyError) as exc:
-            raise DataFileError(f"{config}: unknown component {name!r}", hint="components: sentencizer, kg_line_breaks, kg_normalise, kg_places, kg_actors, kg_times, kg_attribution, kg_events") from exc
+            raise DataFileError(f"{config}: unknown component {name!r}", hint="components: kg_sentences, kg_normalise, kg_places, kg_actors, kg_times, kg_attribution, kg_events") from exc
     return nlp
 
 
@@ -53,8 +53,13 @@ def analyse(text: str, published=None, nlp: Language | None = None) -> Doc:
     nlp = nlp or default()
     doc = nlp.make_doc(text)
     strings = doc.vocab.strings
-    lower = [strings[i] for i in doc.to_array("LOWER").tolist()]  # no Token objects: much faster
-    doc._.kg = DocState(published=published, text=text, lower=lower)
+    # token attributes as plain lists, read once: Token objects are costly to create
+    lower = [strings[i] for i in doc.to_array("LOWER").tolist()]
+    begins = doc.to_array("IDX").tolist()
+    followed_by_space = doc.to_array("SPACY").tolist()
+    ends = [following - space for following, space in zip(begins[1:] + [len(text)], followed_by_space)]
+    texts = [text[begin:end] for begin, end in zip(begins, ends)]
+    doc._.kg = DocState(published=published, text=text, lower=lower, texts=texts, begins=begins, ends=ends)
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc
@@ -68,7 +73,7 @@ def extract(article, nlp: Language | None = None) -> Extraction:
     text = article.text  # spaCy rebuilds doc.text on every access; the article's text is the same string
 
     def span(start: int, end: int) -> TextSpan:
-        begin, finish = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        begin, finish = state.char_span(start, end)
         return TextSpan(begin, finish, text[begin:finish])
 
     told = state.events + state.denied

@@ -1,39 +1,72 @@
-"""Sentence boundaries: spaCy's sentencizer, plus a break at every line end.
+"""Sentence boundaries: spaCy's sentencizer rule, plus a break at every line end.
 
-News copy has headlines, datelines and captions without final punctuation; a line break ends them.
+A sentence ends after a token that is sentence-final punctuation (". ! ?" and their Unicode kin, the
+same characters as spaCy's `sentencizer`), once the closing quotes and brackets after it are passed.
+News copy has headlines, datelines and captions without final punctuation, so a line end also ends one.
+The rule runs over the token texts the pipeline already holds, not over spaCy Token objects, which
+makes it several times cheaper than the stock component; the result is written to the Doc as well.
 """
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_PUNCT, SENT_START
 from spacy.language import Language
+from spacy.pipeline.sentencizer import Sentencizer
 from spacy.tokens import Doc
 
+from kg.extraction.state import Sentence
 from kg.slug import fold
 
+FINAL_PUNCTUATION = frozenset(Sentencizer.default_punct_chars)
 
-@Language.component("kg_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
+
+def sentence_starts(words: list[str], is_punct: list[int]) -> list[int]:
+    """Token indices that start a sentence.
+
+    >>> sentence_starts(["He", "left", ".", "”", "Then", "\\n", "Next"], [0, 0, 1, 1, 0, 0, 0])
+    [0, 4, 6]
+    """
+    starts = [0] if words else []
+    seen_final = False
+    for i, word in enumerate(words):
+        final = word in FINAL_PUNCTUATION
+        if seen_final and not is_punct[i] and not final:
+            if i != starts[-1]:
+                starts.append(i)
+            seen_final = False
+        elif final:
+            seen_final = True
+        if "\n" in word and i + 1 < len(words):
+            if starts[-1] != i + 1:
+                starts.append(i + 1)
+            seen_final = False
+    return starts
+
+
+@Language.component("kg_sentences")
+def sentences(doc: Doc) -> Doc:
     state = doc._.kg
-    if state is None or "\n" not in state.text:
-        lower = [t.text for t in doc] if state is None else None
-    else:
-        lower = state.lower
-    if lower is None:
-        return doc
-    # spaCy keeps any whitespace but a single space as a token of its own, so line ends are tokens
-    for i, word in enumerate(lower[:-1]):
-        if "\n" in word:
-            doc[i + 1].is_sent_start = True
+    words = state.lower if state is not None else [t.text for t in doc]
+    starts = sentence_starts(words, doc.to_array(IS_PUNCT).tolist())
+    if words:
+        # spaCy's own encoding: 1 starts a sentence, -1 (as uint64) does not
+        marks = numpy.full((len(words), 1), -1, dtype="int64").astype("uint64")
+        marks[starts] = 1
+        doc.from_array([SENT_START], marks)
+    if state is not None:
+        state._sentences = [Sentence(a, b) for a, b in zip(starts, starts[1:] + [len(words)])]
     return doc
 
 
-def sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def sentence_span(state, start: int, end: int) -> tuple[int, int]:
     """Character offsets of tokens [start, end) without leading/trailing whitespace tokens."""
-    while start < end and doc[start].is_space:
+    lower = state.lower
+    while start < end - 1 and lower[start].isspace():
         start += 1
-    while end > start and doc[end - 1].is_space:
+    while end > start + 1 and lower[end - 1].isspace():
         end -= 1
-    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    return state.char_span(start, end)
 
 
 @Language.component("kg_normalise")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -56,6 +57,9 @@ class DocState:
     published: dt.date | None
     text: str = ""  # the article text (spaCy rebuilds doc.text on every access)
     lower: list[str] = field(default_factory=list)  # lower-cased token texts, computed once per document
+    texts: list[str] = field(default_factory=list)  # token texts as written
+    begins: list[int] = field(default_factory=list)  # character offset of each token
+    ends: list[int] = field(default_factory=list)  # character offset just after each token
     _sentences: list[Sentence] | None = None
     places: list[PlaceHit] = field(default_factory=list)
     actors: dict[int, ActorRef] = field(default_factory=dict)
@@ -69,12 +73,33 @@ class DocState:
     actor_tokens: frozenset[int] | None = None  # tokens of actor mentions and their appositions, once known
     excluded: set[int] = field(default_factory=set)  # tokens of insertions (relative clauses) outside any argument
     person_keys: dict[str, int] = field(default_factory=dict)  # person key -> actor local id
+    _starts: dict[str, list[int]] = field(default_factory=dict)  # for `within`
+
+    def freeze_mentions(self) -> None:
+        """Sort the place, actor and time mentions by position; `within` reads them from then on."""
+        for name in ("places", "actor_hits", "times"):
+            getattr(self, name).sort(key=lambda h: h.start)
+            self._starts[name] = [h.start for h in getattr(self, name)]
+
+    def within(self, name: str, left: int, right: int) -> list:
+        """The mentions of the list `name` ("places", "actor_hits", "times") starting in [left, right),
+        by bisection: components after `freeze_mentions` ask this for every trigger."""
+        starts = self._starts[name]
+        return getattr(self, name)[bisect_left(starts, left):bisect_left(starts, right)]
 
     def sentences(self, doc) -> list[Sentence]:
         """Sentence bounds, read once the sentence components have run."""
         if self._sentences is None:
             self._sentences = [Sentence(s.start, s.end) for s in doc.sents]
         return self._sentences
+
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """Character offsets of tokens [start, end)."""
+        return self.begins[start], self.ends[end - 1]
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as `doc[start:end].text` but without creating a Span."""
+        return self.text[self.begins[start]:self.ends[end - 1]] if end > start else ""
 
     def new_actor(self, **fields) -> ActorRef:
         actor = ActorRef(local_id=len(self.actors) + 1, **fields)
