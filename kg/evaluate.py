@@ -205,7 +205,10 @@ def score_article(gold: GoldFile, extraction: Extraction, report: Report, gazett
             report.misses.append(f"{name}: denied event stated as fact: {denied['type']} {denied.get('place')}")
 
     # Unnamed officials count when they take part in an event (the annotation guideline's rule).
+    # (a person a mention is attributed to takes part as its source; "officials said" does not)
     participants = {p.actor for e in extraction.events for p in e.participants}
+    participants |= {m.according_to for e in extraction.events for m in e.mentions
+                     if m.according_to and extraction.actor(m.according_to).cls == "Person"}
     system_persons = []
     for actor in extraction.actors:
         if actor.cls in ("Person", "Group") and (actor.name or actor.local_id in participants):

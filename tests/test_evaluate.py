@@ -46,12 +46,12 @@ def test_evaluate_names_agree_on_family_name_and_words():
 
 
 def test_evaluate_scores_a_hand_made_gold_file(tmp_path):
-    (tmp_path / "a.txt").write_text("The Taliban captured Ghazni on Thursday. Residents fled.", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("The Taliban captured Ghazni on Thursday. Residents were shocked.", encoding="utf-8")
     (tmp_path / "a.json").write_text('{"published": "2021-08-13"}', encoding="utf-8")
     (tmp_path / "a.toml").write_text(
         'article = "a.txt"\nplaces = ["city/ghazni"]\n'
         '[[event]]\ntype = "CaptureOfTerritory"\nplace = "city/ghazni"\ndate = "2021-08-12"\nevidence = ["captured Ghazni"]\n'
-        '[[event]]\ntype = "Killing"\nplace = "city/ghazni"\nevidence = ["Residents fled"]\n', encoding="utf-8")
+        '[[event]]\ntype = "Killing"\nplace = "city/ghazni"\nevidence = ["Residents were shocked"]\n', encoding="utf-8")
     report = evaluate([tmp_path / "a.toml"])
     assert (report.events["CaptureOfTerritory"].tp, report.events["Killing"].fn) == (1, 1)
     assert report.events_overall.precision == 1.0 and report.events_overall.recall == 0.5

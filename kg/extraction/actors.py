@@ -42,7 +42,9 @@ class ActorTagger:
         self.lexicon = lexicon or lexicon_module.default()
         lex = self.lexicon
         self.known = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.known.add("ACTOR", [normalised_pattern(nlp, form) for form in self.gazetteer.actor_names])
+        # patterns from the names as written: the tokenizer splits "U.N." but not "u.n." into pieces
+        surfaces = {form for actor in self.gazetteer.actors.values() for form in (actor.name, *actor.aliases)}
+        self.known.add("ACTOR", [normalised_pattern(nlp, form) for form in sorted(surfaces | set(self.gazetteer.actor_names))])
         self.descriptors = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.descriptors.add("ARMED", [nlp.make_doc(p) for p in lex.armed_group_descriptors])
         for phrase in lex.descriptor_refers_to:

@@ -12,6 +12,10 @@ from kg.extraction.state import Attribution, DocState
 
 QUOTES = {'"', "“", "”", "«", "»", "''", "``"}
 
+# Closed-class English: the auxiliaries that open a reported clause without "that"
+AUXILIARIES = frozenset({"had", "has", "have", "was", "were", "is", "are", "would", "will", "could", "might"})
+BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been"})
+
 
 class AttributionTagger:
     def __init__(self, nlp: Language, lexicon=None):
@@ -39,10 +43,14 @@ class AttributionTagger:
         """A reporting use ("said that", "said Monday.", ', he said') rather than another sense
         ("the Taliban added Aibak to the list")."""
         previous = doc[verb - 1] if verb > 0 else None
+        if previous is not None and previous.lower_ in BE_FORMS:
+            return False  # "is said to have switched sides": a hedge on the clause's own verb, not a report
         if previous is not None and (previous.is_punct or previous.is_quote or previous.lower_ in self.lexicon.pronouns):
             return True
         following = doc[verb + 1:min(sent_end, verb + 5)]
-        return not following or any(t.lower_ == "that" or t.is_punct or t.is_quote for t in following)
+        # "said 14 civilians had been killed": a clause (its auxiliary) follows the verb
+        return not following or any(t.lower_ == "that" or t.is_punct or t.is_quote or t.lower_ in AUXILIARIES
+                                    for t in following)
 
     def _speaker_near(self, doc: Doc, state: DocState, verb: int, sent_start: int, sent_end: int) -> int | None:
         # "..., he said": the last person named before (a salience rule)

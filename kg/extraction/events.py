@@ -39,6 +39,7 @@ SKIPPABLE = {"already", "also", "reportedly", "then", "now", "completely", "full
 COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "injured", "Displacement": "displaced"}
 VIOLENCE = {"Attack", "ArmedClash", "Airstrike"}
 CASUALTIES = {"Killing", "Injury"}
+NOMINAL_ENDINGS = ("ing", "ion", "ack", "acks", "ings", "ure")
 # Surrenders and withdrawals are often told without their place ("the commanders surrendered"):
 # the place is the one the passage is about.
 PLACE_FROM_CONTEXT = {"Surrender", "Defection", "Withdrawal"}
@@ -89,20 +90,23 @@ class EventTagger:
             in_sentence = spans[bisect_left(span_starts, sent.start):bisect_left(span_starts, sent.end)]
             if not in_sentence:
                 continue
-            records = []
+            records, frames = [], set()  # frames: ids of statements that only frame a report
             violent_words = any(self.lexicon.triggers[by_span[(sp.start, sp.end)]].type in VIOLENCE for sp in in_sentence)
             subject = None  # the subject of the previous trigger, for "fled ... or surrendered"
             for position, span in enumerate(in_sentence):
                 trigger = self.lexicon.triggers[by_span[(span.start, span.end)]]
                 previous_end = in_sentence[position - 1].end if position else sent.start
-                next_start = in_sentence[position + 1].start if position + 1 < len(in_sentence) else sent.end
+                following = [sp for sp in in_sentence[position + 1:] if not self._nominal_reference(state, sp)]
+                next_start = following[0].start if following else sent.end
                 previous_places = next((r.places for r in reversed(records) if r.places), ())
                 new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject,
                                            sentence_starts, previous_places)
                 records.extend(new)
+                if trigger.frame:
+                    frames.update(id(r) for r in new)
             previous_violent = bool(state.events) and state.events[-1].type in VIOLENCE and (
                 state.events[-1].sentence.end >= state.begins[max(sent.start - 1, 0)] - 1)
-            folded = fold_casualties(self._merge(records), state.events, violent_words,
+            folded = fold_casualties(self._merge(records, frames), state.events, violent_words,
                                      individual=lambda a: state.actors[a].cls == "Person", previous_violent=previous_violent)
             state.events.extend(self._targeted(state, folded))
         state.events = merge_reports(state.events, self.gazetteer, people=lambda a: state.actors[a].cls == "Person")
@@ -148,15 +152,22 @@ class EventTagger:
         if not places and trigger.type in PLACE_FROM_CONTEXT and previous_places:
             places = list(previous_places)  # "X fell after the militia withdrew": one setting for the sentence
         main = roles.get("affected") or roles.get("agent")
-        if trigger.type in PLACE_FROM_CONTEXT and main and (
+        foreign = trigger.type == "Withdrawal" and any(w in self.lexicon.foreign_forces for w in state.lower[left:right])
+        if foreign:
+            # "foreign forces began to withdraw", "the withdrawal of international troops": from the
+            # country, wherever the passage is set
+            country = self._country(state, span.start)
+            places = [country] if country else places
+        elif trigger.type in PLACE_FROM_CONTEXT and main and (
             not places or all(self.gazetteer.places[k].kind == "country" for k in places)
         ):
             if trigger.type == "Withdrawal":
                 # forces withdraw from the town the passage is about ("withdrew to a base outside the city")
                 focus = self._focus_place(state, span.start, sentence_starts)
             elif state.actors[main].cls in ("Person", "Group"):
-                # people and local groups surrender where the passage is; an organisation has no such place
-                focus = self._focus_province(state, span.start, sentence_starts)
+                # people and local groups surrender where the passage is - or where their office is, when
+                # that is more precise ("a police commander in Shindand district"); an organisation has no such place
+                focus = self._office_place(state, main) or self._focus_province(state, span.start, sentence_starts)
             else:
                 focus = None
             places = [focus] if focus else places
@@ -170,7 +181,8 @@ class EventTagger:
         if self._is_reference(state, span, trigger.type, places):
             state.dropped.append(f"{trigger.type} {where}: refers back to an event already told")
             return [], previous_subject
-        missing = [r for r in trigger.requires if (r == "place" and not places) or (r != "place" and r not in roles)]
+        missing = [r for r in trigger.requires if (r == "place" and not places) or (r != "place" and r not in roles)
+                   and not (r == "agent" and foreign)]  # "foreign forces began to withdraw": no actor needed
         if missing:
             state.dropped.append(f"{trigger.type} {where}: no {', '.join(missing)} found")
             return [], subject or previous_subject
@@ -221,13 +233,16 @@ class EventTagger:
             out.append(r)
         return out
 
+    def _nominal_reference(self, state: DocState, span) -> bool:
+        """'the killing', 'the fighting': a definite nominal trigger - a noun phrase inside another
+        clause ("condemned the killing on Saturday"), not a clause of its own."""
+        return (span.start > 0 and state.lower[span.start - 1] in self.lexicon.reference_determiners
+                and state.lower[span.end - 1].endswith(NOMINAL_ENDINGS))
+
     def _is_reference(self, state: DocState, span, event_type: str, places) -> bool:
         """'condemned the killing': a definite nominal trigger naming an event of a type already told
         in the same place (or naming no place)."""
-        if span.start == 0 or state.lower[span.start - 1] not in self.lexicon.reference_determiners:
-            return False
-        word = state.lower[span.end - 1]
-        if not word.endswith(("ing", "ion", "ack", "acks", "ings", "ure")):
+        if not self._nominal_reference(state, span):
             return False
         family = {event_type, *kg_superclasses(event_type)} - {"Event"}
         here = most_specific(places)
@@ -380,8 +395,13 @@ class EventTagger:
         chains = []
         if position in ("after", "any"):
             # a pattern trigger can hold its place ("entered Ghazni and raised their flag")
-            chains.append(self._chain(doc, [h for h in candidates if h.start >= span.start], span.start,
-                                      trigger=range(span.start, span.end)))
+            after = [h for h in candidates if h.start >= span.start]
+            if after and any(state.lower[i] in self.lexicon.place_sets and state.lower[i + 1] != "of"
+                             and self._counted(state, i) for i in range(span.end, after[0].start)):
+                # "captured three districts in the province": unnamed places inside the one named
+                # (but "the five provincial capitals of Zaranj, Sheberghan ..." names them)
+                after = []
+            chains.append(self._chain(doc, after, span.start, trigger=range(span.start, span.end)))
         if position in ("before", "any"):
             before = [h for h in candidates if h.end <= span.start][::-1]
             chains.append(self._chain(doc, before, span.start, backwards=True, trigger=range(span.start, span.end)))
@@ -396,6 +416,15 @@ class EventTagger:
             result = [k for k in result if self.gazetteer.places[k].kind != "country"]
         return result
 
+    def _counted(self, state: DocState, noun: int) -> bool:
+        """Is the plural noun at `noun` counted ("three districts", "two more provincial capitals",
+        "several districts"), rather than possessed ("their villages")?"""
+        for i in range(noun - 1, max(noun - 4, -1), -1):
+            word = state.lower[i]
+            if word in self.lexicon.quantifiers or parse_number(state.texts[i]) is not None:
+                return True
+        return False
+
     @classmethod
     def _chain(cls, doc, hits, anchor: int, *, backwards: bool = False, first_gap: int = 8, trigger=range(0)):
         """The places next to the trigger: the nearest within `first_gap` words, then those listed
@@ -409,6 +438,8 @@ class EventTagger:
         for hit in hits:
             if chain and cls._apposed(chain[-1], hit):
                 pass  # "Asadabad, the capital of Kunar Province": the place a description belongs to
+            elif chain and state.lower[hit.end if backwards else edge:edge if backwards else hit.start] in (["'s"], ["’s"]):
+                pass  # "Baghlan's Burka district": the possessor contains the place
             elif all(h.descriptor for h in chain):
                 skip |= {i for h in chain for i in range(h.start, h.end)}
                 between = range(hit.end, anchor) if backwards else range(anchor, hit.start)
@@ -465,19 +496,35 @@ class EventTagger:
                     return province.key
         return None
 
+    def _country(self, state: DocState, before: int) -> str | None:
+        """The country named last before `before`, else the first one the text names."""
+        countries = [h.key for h in state.places if self.gazetteer.places[h.key].kind == "country"]
+        earlier = [h.key for h in state.within("places", 0, before) if self.gazetteer.places[h.key].kind == "country"]
+        return earlier[-1] if earlier else (countries[0] if countries else None)
+
+    def _office_place(self, state: DocState, actor: int) -> str | None:
+        """The district or facility an actor's office is in ("the police chief of Qadis district")."""
+        return next((p.place_key for p in state.actors[actor].positions if p.place_key
+                     and self.gazetteer.places[p.place_key].kind in ("district", "facility")), None)
+
     @staticmethod
     def _time(state: DocState, span, left: int, right: int, *, first: bool):
         """The first time expression after the trigger in its clause; else, for the clause's first
         trigger, the last one before it ("On Saturday night, the Taliban captured ...")."""
+        # a reported event is past: a later date is a deadline or a plan ("to be completed by August 31")
+        published = state.published.isoformat() if state.published else None
+        past = lambda t: published is None or t.value.date is None or t.value.date <= published  # noqa: E731
+        # "..., Unicef said Monday": a time after a reporting verb dates the report, not the event
+        report = next((a.verb for a in state.attributions if not a.prefix and span.end <= a.verb < right), right)
         # a time inside a pattern trigger ("entered Ghazni early on Thursday and raised their flag") counts
-        after = [t for t in state.within("times", span.start, right) if t.end <= right and not t.forward]
+        after = [t for t in state.within("times", span.start, report) if t.end <= right and not t.forward and past(t)]
         if after:
             return after[0].value
         # "a day after taking control of Zaranj": a time right before the trigger is its own
-        adjacent = [t for t in state.within("times", left, span.start) if span.start - 2 <= t.end <= span.start]
+        adjacent = [t for t in state.within("times", left, span.start) if span.start - 2 <= t.end <= span.start and past(t)]
         if adjacent:
             return adjacent[-1].value
-        before = [t for t in state.within("times", left, span.start) if t.end <= span.start] if first else []
+        before = [t for t in state.within("times", left, span.start) if t.end <= span.start and past(t)] if first else []
         # "X claimed on Monday that the Taliban entered Y": that time dates the claim, not the event
         reporting = [a.verb for a in state.attributions if not a.prefix and left <= a.verb < span.start]
         before = [t for t in before if not any(t.start < verb + 3 and t.end > verb - 3 or t.end <= verb for verb in reporting)]
@@ -511,14 +558,14 @@ class EventTagger:
         return attribution.speaker if attribution else None
 
     @staticmethod
-    def _merge(records: list[EventRecord]) -> list[EventRecord]:
+    def _merge(records: list[EventRecord], frames: set[int] = frozenset()) -> list[EventRecord]:
         """One sentence, one event per happening: 'surrendered and joined the Taliban' is one event of
         the most specific type; 'In a statement, the Taliban called on ...' is one statement; a
-        statement whose content is another event of the sentence is that event's attribution."""
+        statement framing another event of the sentence ('in a statement', 'on Twitter') is that
+        event's attribution, while a speech act ('condemned the attack') stays an event."""
         statements = [r for r in records if r.type == "Statement"]
         if statements:
-            first = min(r.trigger.begin for r in statements)
-            if any(r.type != "Statement" and r.trigger.begin > first for r in records):
+            if any(r.type != "Statement" for r in records) and all(id(r) in frames for r in statements):
                 records = [r for r in records if r.type != "Statement"]
             else:  # "In a statement on Tuesday, the ministry ... urged ...": one statement
                 keep = min(statements, key=lambda r: r.trigger.begin)
@@ -567,6 +614,13 @@ def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: Tru
                          and victims & {p.actor for p in k.participants if p.role == "AffectedRole"}
                          and _agree(k.time.date if k.time else None, date)
                          and _agree(_main_place(k.places, gazetteer), place)), None)
+        speakers = {p.actor for p in event.participants if p.role == "AgentRole"}
+        if twin is None and event.type == "Statement" and speakers:
+            # one speaker's statement told in several sentences ("UNICEF expressed shock ... UNICEF
+            # raised alarm ...") is one statement, unless the days differ
+            twin = next((k for k in merged if k.type == "Statement"
+                         and speakers & {p.actor for p in k.participants if p.role == "AgentRole"}
+                         and _agree(k.time.date if k.time else None, date)), None)
         if twin is None and place is not None:
             for kept in merged:
                 kept_date = kept.time.date if kept.time else None
@@ -591,11 +645,12 @@ def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: Tru
 
 
 def _with_counts(event: EventRecord, other: EventRecord) -> EventRecord:
-    """`event` with the counts (and, when it has none, the place) of the casualty report `other`."""
+    """`event` with the counts (and, when it has none, the place and time) of the casualty report `other`."""
     merged = dict(event.counts)
     for name, value in other.counts:
         merged.setdefault(name, value)
-    return EventRecord(**{**event.__dict__, "counts": tuple(merged.items()), "places": event.places or other.places})
+    return EventRecord(**{**event.__dict__, "counts": tuple(merged.items()), "places": event.places or other.places,
+                          "time": event.time or other.time})
 
 
 def fold_casualties(records: list[EventRecord], earlier: list[EventRecord], violent_words: bool,

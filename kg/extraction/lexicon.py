@@ -28,6 +28,7 @@ class Trigger:
     passive: bool = True
     destinations: bool = True
     per_place: bool = False
+    frame: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class Lexicon:
     modifier_markers: tuple[str, ...]
     coordinators: frozenset[str]
     entry_verbs: tuple[tuple[str, ...], ...]
+    foreign_forces: frozenset[str]
+    place_sets: frozenset[str]
+    quantifiers: frozenset[str]
     weekdays: tuple[str, ...]
     parts_of_day: frozenset[str]
     relative_days: dict[str, int]
@@ -139,6 +143,9 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             modifier_markers=tuple(language["clauses"]["modifier_markers"]),
             coordinators=frozenset(language["clauses"]["coordinators"]),
             entry_verbs=tuple(tuple(v.lower().split()) for v in language.get("events", {}).get("entry_verbs", ())),
+            foreign_forces=frozenset(w.lower() for w in language.get("events", {}).get("foreign_forces", ())),
+            place_sets=frozenset(w.lower() for w in language.get("events", {}).get("place_sets", ())),
+            quantifiers=frozenset(w.lower() for w in language.get("events", {}).get("quantifiers", ())),
             weekdays=tuple(language["time"]["weekdays"]),
             parts_of_day=frozenset(language["time"]["parts_of_day"]),
             relative_days=dict(language["time"]["relative"]),
