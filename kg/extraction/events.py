@@ -167,7 +167,7 @@ class EventTagger:
             elif state.actors[main].cls in ("Person", "Group"):
                 # people and local groups surrender where the passage is - or where their office is, when
                 # that is more precise ("a police commander in Shindand district"); an organisation has no such place
-                focus = self._office_place(state, main) or self._focus_province(state, span.start, sentence_starts)
+                focus = self._office_place(state, main, span.start) or self._focus_province(state, span.start, sentence_starts)
             else:
                 focus = None
             places = [focus] if focus else places
@@ -212,7 +212,9 @@ class EventTagger:
             # "fighting in Herat and in Lashkar Gah": one event in each place (a place and its province are one)
             records = [EventRecord(places=(place,), **common) for place in named]
         elif trigger.type == "CaptureOfTerritory":
-            records = [EventRecord(places=(place,), **common) for place in places]
+            # "overran the district of Khash Rod in Nimroz": the province only locates the district
+            inner = [p for p in places if not any(q != p and self._contains(p, q) for q in places)]
+            records = [EventRecord(places=(place,), **common) for place in inner]
         else:
             records = [EventRecord(places=tuple(places), **common)]
         if negated:
@@ -502,10 +504,22 @@ class EventTagger:
         earlier = [h.key for h in state.within("places", 0, before) if self.gazetteer.places[h.key].kind == "country"]
         return earlier[-1] if earlier else (countries[0] if countries else None)
 
-    def _office_place(self, state: DocState, actor: int) -> str | None:
-        """The district or facility an actor's office is in ("the police chief of Qadis district")."""
-        return next((p.place_key for p in state.actors[actor].positions if p.place_key
-                     and self.gazetteer.places[p.place_key].kind in ("district", "facility")), None)
+    def _contains(self, outer: str, inner: str) -> bool:
+        """Is place `outer` the province or country of place `inner`?"""
+        place = self.gazetteer.places[inner]
+        return outer in (place.province, place.country)
+
+    def _office_place(self, state: DocState, actor: int, before: int) -> str | None:
+        """The district or facility an actor's office is in: named ("the police chief of Qadis
+        district"), or the district the passage is about for a district office ("the district police
+        chief")."""
+        positions = state.actors[actor].positions
+        named = next((p.place_key for p in positions if p.place_key
+                      and self.gazetteer.places[p.place_key].kind in ("district", "facility")), None)
+        if named or not any("district" in p.title.split() and not p.place_key for p in positions):
+            return named
+        return next((h.key for h in reversed(state.within("places", 0, before))
+                     if self.gazetteer.places[h.key].kind == "district"), None)
 
     @staticmethod
     def _time(state: DocState, span, left: int, right: int, *, first: bool):

@@ -19,12 +19,17 @@ from kg.extraction.state import PlaceHit
 from kg.linking import link_place
 from kg.slug import fold
 
-# Anaphors: a head noun, the words that may stand between it and "the", and what it refers to.
+# Anaphors: a head noun, the words that may stand between it and "the", what it refers to, and
+# whether such a word is required ("the district centre", but not "the centre").
 ANAPHORS = {
-    "capital": ("CAPITAL", {"provincial", "province's"}),
-    "province": ("PROVINCE", {"entire", "whole", "same"}),
-    "city": ("CITY", {"entire", "whole"}),
-    "country": ("COUNTRY", {"entire", "whole"}),
+    "capital": ("CAPITAL", {"provincial", "province's"}, False),
+    "province": ("PROVINCE", {"entire", "whole", "same"}, False),
+    "city": ("CITY", {"entire", "whole"}, False),
+    "country": ("COUNTRY", {"entire", "whole"}, False),
+    "district": ("DISTRICT", {"entire", "whole", "same"}, False),
+    "centre": ("DISTRICT", {"district"}, True),
+    "center": ("DISTRICT", {"district"}, True),
+    "headquarters": ("DISTRICT", {"district"}, True),
 }
 DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near", "seat", "which", "province", "city", "just",
                       "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -38,6 +43,7 @@ class PlaceTagger:
         lex = lexicon or lexicon_module.default()
         countries = [p.key for p in self.gazetteer.places.values() if p.kind == "country"]
         self.only_country = countries[0] if len(countries) == 1 else None  # "the country" with one country known
+        self.office_words = {w for title in lex.titles for w in title.split()}
         self.stopwords = lex.name_stopwords | lex.honorifics | {w.title() for w in lex.titles if " " not in w}
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
         self.names.add("PLACE", [normalised_pattern(nlp, form) for form in self.gazetteer.place_names])
@@ -47,44 +53,71 @@ class PlaceTagger:
         spans = [doc[s:e] for _, s, e in self.names(doc)]
         # Proper names only: the first letter is upper case ("Kunduz", "AIPIC"), not a common word;
         # and not the last word of a person's name ("Ahmad Zia Wardak" is a man, not Wardak province).
-        spans = [s for s in spans if s.text[:1].isupper() and not self._surname(doc, s.start)]
+        # (in a Title Case headline every word is capitalised, so the surname test cannot apply there)
+        headline = self._title_case_tokens(state, doc)
+        spans = [s for s in spans if s.text[:1].isupper() and (s.start in headline or not self._surname(doc, s.start))]
         named = filter_spans(spans)
         anaphors = []
         lower = state.lower
         for end, word in enumerate(lower, start=1):
             if word not in ANAPHORS:
                 continue
-            label, modifiers = ANAPHORS[word]
+            label, modifiers, required = ANAPHORS[word]
             start = end - 2 if end >= 3 and lower[end - 2] in modifiers else end - 1
+            if required and start == end - 1:
+                continue
             # "the capital of X" names X's capital explicitly; only a bare "the capital" is anaphoric
             if start < 1 or lower[start - 1] != "the" or end < len(lower) and lower[end] == "of":
                 continue
+            if word == "district" and end < len(lower) and lower[end] in self.office_words:
+                continue  # "the district police chief": an office, not a place
             start -= 1
             if any(s.start < end and start < s.end for s in named):
                 continue
             anaphors.append((start, end, label))
-        items = [(s.start, s.end, None) for s in named] + sorted(set(anaphors))
+        # "the district centre" holds "the district": keep the longer
+        anaphors = [a for a in set(anaphors) if not any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in anaphors)]
+        items = [(s.start, s.end, None) for s in named] + sorted(anaphors)
         items.sort()
-        focus_province = focus_city = None
+        focus_province = focus_city = focus_district = None
         previous: PlaceHit | None = None
         for start, end, anaphor in items:
             if anaphor is None:
                 hit = self._link(doc, start, end)
+            elif anaphor == "DISTRICT":
+                # the district named last, if it lies in the province the passage is about
+                same = focus_district and self.gazetteer.province_of(focus_district).key == focus_province
+                hit = PlaceHit(start, end, focus_district, 0.6, anaphoric=True) if same else None
             else:
                 hit = self._resolve(start, end, anaphor, focus_province, focus_city)
             if hit is None:
                 continue
             if previous is not None and anaphor is None and self._describes(doc, previous, hit):
                 hit.descriptor, hit.head = True, previous.start
+            state.places.append(hit)
+            previous = hit
+            if hit.descriptor:
+                continue  # "Ghazni, 150 km southwest of Kabul": the passage stays in Ghazni
             place = self.gazetteer.places[hit.key]
             province = self.gazetteer.province_of(place.key)
             if place.kind == "city":
                 focus_city = place.key
+            elif place.kind == "district":
+                focus_district = place.key
             if province is not None:
                 focus_province = province.key
-            state.places.append(hit)
-            previous = hit
         return doc
+
+    @staticmethod
+    def _title_case_tokens(state, doc: Doc) -> set[int]:
+        """Tokens of sentences written in Title Case ("Government Forces Fled Mazar-i-Sharif"):
+        every word of four letters or more capitalised, and at least three of them."""
+        found: set[int] = set()
+        for sent in state.sentences(doc):
+            words = [w for w in state.texts[sent.start:sent.end] if len(w) >= 4 and w.isalpha()]
+            if len(words) >= 3 and all(w[0].isupper() for w in words):
+                found.update(range(sent.start, sent.end))
+        return found
 
     def _surname(self, doc: Doc, start: int) -> bool:
         """Two capitalised words that are no place or function word right before: a person's name."""
@@ -113,6 +146,8 @@ class PlaceTagger:
             cue = "province"
         elif before[-2:] == ["city", "of"] or before[-2:] == ["town", "of"]:
             cue = "city"
+        elif before[-2:] == ["district", "of"] or before[-2:] == ["the", "district"]:
+            cue = "district"  # "the district of Khash Rod", "the district Hazrat-e-Sultan"
         link = link_place(self.gazetteer, candidates, cue)
         if link is None:
             return None
@@ -149,8 +184,9 @@ class PlaceTagger:
         # a single apposition: no second comma or closing parenthesis before the place
         if any(t.text in (",", ")") for t in between[1:]) or "and" in words:
             return False
-        first = next((t.lower_ for t in between[1:] if not t.is_punct), "")
-        return first in DESCRIPTOR_OPENERS
+        first = next((t for t in between[1:] if not t.is_punct), None)
+        # "Ghazni, 150 km southwest of Kabul": a distance opens a description too
+        return first is not None and (first.lower_ in DESCRIPTOR_OPENERS or first.like_num)
 
 @Language.factory("kg_places")
 def make_place_tagger(nlp: Language, name: str):
