@@ -39,6 +39,8 @@ SKIPPABLE = {"already", "also", "reportedly", "then", "now", "completely", "full
 COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "injured", "Displacement": "displaced"}
 VIOLENCE = {"Attack", "ArmedClash", "Airstrike"}
 CASUALTIES = {"Killing", "Injury"}
+OPENING_WORDS = {"on", "in", "by", "late", "early", "also", "then", "and", "but", "\n"}  # before an opening time
+TEMPORAL_LINKS = {"after", "before", "since", "until", "following", "ago", "earlier", "later", "then"}
 NOMINAL_ENDINGS = ("ing", "ion", "ack", "acks", "ings", "ure")
 # Surrenders and withdrawals are often told without their place ("the commanders surrendered"):
 # the place is the one the passage is about.
@@ -53,6 +55,9 @@ class EventTagger:
         self.patterns = Matcher(nlp.vocab)
         # Words every token pattern needs: the Matcher is skipped for documents without them.
         self.pattern_words: list[list[set[str]]] = []
+        # one-word casualty triggers ("killed", "wounded"): a sentence with them tells a concrete incident
+        self.casualty_words = {p.lower() for t in self.lexicon.triggers if t.type in CASUALTIES
+                               for p in t.phrases if " " not in p}
         for index, trigger in enumerate(self.lexicon.triggers):
             if trigger.phrases:
                 self.phrases.add(str(index), [nlp.make_doc(p) for p in trigger.phrases])
@@ -122,7 +127,7 @@ class EventTagger:
         coordinated = self._coordinated(doc, span.start, left) and previous_subject is not None
 
         negated = self._negation(state, sent.start, left, span.start)  # a denied claim still keeps its arguments
-        hedge = self._hypothetical(state, left, span.start)
+        hedge = self._hypothetical(state, left, span.start, sent.start)
         if hedge:
             state.dropped.append(f"{trigger.type} {where}: hypothetical ({hedge!r})")
             return [], previous_subject
@@ -151,6 +156,11 @@ class EventTagger:
             places = self._entered_place(state, sent.start, span.start, trigger.place_kinds)
         if not places and trigger.type in PLACE_FROM_CONTEXT and previous_places:
             places = list(previous_places)  # "X fell after the militia withdrew": one setting for the sentence
+        if not places and trigger.type in VIOLENCE and any(w in self.casualty_words for w in state.lower[sent.start:sent.end]):
+            # "14 civilians had been killed in fighting since Friday": an incident with casualties
+            # happened where the passage is set
+            focus = self._focus_place(state, span.start, sentence_starts)
+            places = [focus] if focus else places
         main = roles.get("affected") or roles.get("agent")
         foreign = trigger.type == "Withdrawal" and any(w in self.lexicon.foreign_forces for w in state.lower[left:right])
         if foreign:
@@ -204,7 +214,7 @@ class EventTagger:
             mentions=(mention,),
             participants=tuple(participants),
             time=self._time(state, span, sent.start if previous_end == sent.start else left, right,
-                            first=previous_end == sent.start or left > previous_end),
+                            first=previous_end == sent.start or left > previous_end, sent_start=sent.start),
             counts=self._counts(doc, trigger.type, span, left, right),
         )
         named = [p for p in places if self.gazetteer.places[p].kind != "country"]
@@ -267,7 +277,7 @@ class EventTagger:
             return lower[i]
         return next((w for w in lower[sent_start:trigger_start] if w in lex.denial_words), None)
 
-    def _hypothetical(self, state: DocState, left: int, trigger_start: int) -> str | None:
+    def _hypothetical(self, state: DocState, left: int, trigger_start: int, sent_start: int = 0) -> str | None:
         """'if he was killed', 'Kabul may fall', 'would be harmed': not facts. A modal counts only in the
         trigger's own verb group; a time expression ("in May") is not a modal."""
         lex, lower = self.lexicon, state.lower
@@ -275,6 +285,16 @@ class EventTagger:
         subordinator = next((lower[i] for i in range(left, trigger_start) if lower[i] in lex.subordinators), None)
         if subordinator:
             return subordinator
+        # "called on soldiers to lay down their arms", "vowed to retake the city": the infinitive
+        # after a verb of asking, promising or planning is wanted, not done
+        to = next((i for i in range(trigger_start - 1, max(sent_start, trigger_start - 4) - 1, -1) if lower[i] == "to"), None)
+        if to is not None:
+            for i in range(to - 1, max(sent_start, to - 8) - 1, -1):
+                if lower[i] in (";", ".", ":"):
+                    break
+                phrase = next((p for p in lex.irrealis if lower[i:i + len(p)] == list(p)), None)
+                if phrase:
+                    return " ".join(phrase)
         i = trigger_start - 1
         while i >= left and lower[i] in ("not", "n't", "have", "be", "been", "also", "now", "soon", "still"):
             i -= 1
@@ -392,8 +412,9 @@ class EventTagger:
                       and (h.descriptor or self.gazetteer.places[h.key].kind in kinds)]  # walk over what cannot be the place
         if not destinations:  # "withdrew to a base near Kabul airport": Kabul is where they went
             lower = state.lower
-            candidates = [h for h in candidates
-                          if not any(w in ("to", "toward", "towards", "into") for w in lower[max(left, h.start - 5):h.start])]
+            # (only after the trigger: "began to withdraw from Kunduz" has an infinitive "to")
+            candidates = [h for h in candidates if h.start < span.start or
+                          not any(w in ("to", "toward", "towards", "into") for w in lower[max(span.end, h.start - 5):h.start])]
         chains = []
         if position in ("after", "any"):
             # a pattern trigger can hold its place ("entered Ghazni and raised their flag")
@@ -522,7 +543,7 @@ class EventTagger:
                      if self.gazetteer.places[h.key].kind == "district"), None)
 
     @staticmethod
-    def _time(state: DocState, span, left: int, right: int, *, first: bool):
+    def _time(state: DocState, span, left: int, right: int, *, first: bool, sent_start: int):
         """The first time expression after the trigger in its clause; else, for the clause's first
         trigger, the last one before it ("On Saturday night, the Taliban captured ...")."""
         # a reported event is past: a later date is a deadline or a plan ("to be completed by August 31")
@@ -542,7 +563,18 @@ class EventTagger:
         # "X claimed on Monday that the Taliban entered Y": that time dates the claim, not the event
         reporting = [a.verb for a in state.attributions if not a.prefix and left <= a.verb < span.start]
         before = [t for t in before if not any(t.start < verb + 3 and t.end > verb - 3 or t.end <= verb for verb in reporting)]
-        return before[-1].value if before else None
+        if before:
+            return before[-1].value
+        # "A day earlier, the governor gave himself up, and the capital came under Taliban control": a
+        # time that opens the sentence, set off by a comma, dates each of its clauses
+        # (not across a report - "A few hours later, the governor confirmed that ..." - or a temporal
+        # subordinator - "vowed ... after attacking": that is another time)
+        opening = [t for t in state.within("times", sent_start, sent_start + 3) if t.end < span.start and past(t)
+                   and t.end < len(state.lower) and state.lower[t.end] == ","
+                   and all(w in OPENING_WORDS for w in state.lower[sent_start:t.start])
+                   and not any(t.end <= a.verb < span.start for a in state.attributions if not a.prefix)
+                   and not any(w in TEMPORAL_LINKS for w in state.lower[t.end:span.start])]
+        return opening[0].value if opening else None
 
     def _counts(self, doc, event_type, span, left, right):
         prop = COUNT_PROPERTY.get(event_type)

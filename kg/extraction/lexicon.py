@@ -42,6 +42,7 @@ class Lexicon:
     negation_scope_breaks: frozenset[str]
     subordinators: frozenset[str]
     modals: frozenset[str]
+    irrealis: tuple[tuple[str, ...], ...]
     reference_determiners: frozenset[str]
     reported: tuple[str, ...]
     claimed: frozenset[str]
@@ -133,6 +134,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             negation_scope_breaks=frozenset(language["negation"].get("scope_breaks", ())),
             subordinators=frozenset(language.get("hypothetical", {}).get("subordinators", ())),
             modals=frozenset(language.get("hypothetical", {}).get("modals", ())),
+            irrealis=tuple(tuple(v.lower().split()) for v in language.get("hypothetical", {}).get("irrealis", ())),
             reference_determiners=frozenset(w.lower() for w in language.get("references", {}).get("determiners", ())),
             reported=tuple(language["modality"]["reported"]),
             claimed=frozenset(w.lower() for w in language["modality"]["claimed"]),
