@@ -299,3 +299,129 @@ def test_extraction_place_after_a_long_apposition(extracted):
     x = extracted("Police arrested Gul Ahmad Jan, a former district governor of Ghor, at his home in Herat on Monday.")
     (arrest,) = events_of(x, "Arrest")
     assert arrest.places == ("city/herat",) and participant(x, arrest, "AffectedRole") == "Gul Ahmad Jan"
+
+
+# --- places the event itself implies ---------------------------------------------------------------------
+
+def test_extraction_possessive_district_is_the_place(extracted):
+    x = extracted("About 60 soldiers laid down their arms in Faryab's Qaysar district on Sunday.")
+    (surrender,) = events_of(x, "Surrender")
+    assert surrender.places[-1] == "district/faryab/qaysar" and surrender.time.date == "2021-08-08"
+
+
+def test_extraction_nested_places_make_one_capture_of_the_innermost(extracted):
+    x = extracted("The insurgents overran the district of Khash Rod in Nimroz on Friday.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("district/nimruz/khash-rod",)]
+
+
+def test_extraction_counted_unnamed_places_are_not_their_container(extracted):
+    x = extracted("The Taliban captured three districts in Ghor province last week.")
+    assert events_of(x, "CaptureOfTerritory") == []
+    named = extracted("The Taliban captured the two provincial capitals of Qalat and Tarinkot.")
+    assert sorted(e.places[0] for e in events_of(named, "CaptureOfTerritory")) == ["city/qalat", "city/tarinkot"]
+
+
+def test_extraction_office_place_locates_a_defection(extracted):
+    x = extracted("A police commander in Shindand district switched sides with 40 of his men.")
+    (defection,) = events_of(x, "Defection")
+    assert defection.places == ("district/herat/shindand",)
+
+
+def test_extraction_district_anaphor_follows_the_district_named(extracted):
+    x = extracted("Fighting reached Khanabad district on Sunday.\n"
+                  "By Monday morning the district centre was under the control of the Taliban.")
+    (capture,) = events_of(x, "CaptureOfTerritory")
+    assert capture.places == ("district/kunduz/khanabad",) and capture.time.date == "2021-08-09"
+    office = extracted("Fighting reached Khanabad district on Sunday. The district police chief surrendered.")
+    (surrender,) = events_of(office, "Surrender")
+    assert surrender.places == ("district/kunduz/khanabad",)
+
+
+def test_extraction_distance_description_does_not_move_the_city_focus(extracted):
+    x = extracted("Ghazni, 150 km southwest of Kabul, fell on Friday. Hundreds of families fled the city toward Kabul.")
+    assert events_of(x, "CaptureOfTerritory")[0].places == ("city/ghazni",)
+    (displacement,) = events_of(x, "Displacement")
+    assert displacement.places == ("city/ghazni",)  # fled from Ghazni; Kabul is where they went
+
+
+def test_extraction_title_case_headline_names_the_place(extracted):
+    x = extracted("Government Forces And Militias Abandoned Maymana\nThe Taliban entered the city on Sunday.")
+    assert [e.places for e in events_of(x, "Withdrawal")] == [("city/maymana",)]
+
+
+# --- withdrawals -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Foreign troops began to withdraw from Afghanistan in May.",
+    "The Taliban gained ground after the withdrawal of international forces began in May.",
+])
+def test_extraction_foreign_withdrawal_is_from_the_country(extracted, text):
+    (withdrawal,) = events_of(extracted("The fighting in Ghor worsened. " + text), "Withdrawal")
+    assert withdrawal.places == ("country/afghanistan",) and withdrawal.time.date == "2021-05-01"
+
+
+def test_extraction_infinitive_to_is_no_destination(extracted):
+    (withdrawal,) = events_of(extracted("Government forces began to withdraw from Maymana on Sunday."), "Withdrawal")
+    assert withdrawal.places == ("city/maymana",)
+
+
+# --- statements ------------------------------------------------------------------------------------------
+
+def test_extraction_speech_act_stays_beside_the_event_it_is_about(extracted):
+    x = extracted("The UN mission condemned the killing of a judge in Herat on Saturday.")
+    statements = events_of(x, "Statement")
+    assert len(statements) == 1 and statements[0].time.date == "2021-08-07"
+    framed = extracted("In a statement, the Taliban said their fighters had captured Qalat.")
+    assert events_of(framed, "Statement") == [] and events_of(framed, "CaptureOfTerritory")
+
+
+def test_extraction_one_speakers_statements_are_one_event(extracted):
+    x = extracted("UNICEF condemned the violence on Sunday. UNICEF also urged all sides to protect schools.")
+    (statement,) = events_of(x, "Statement")
+    assert len(statement.mentions) == 2
+
+
+def test_extraction_wanted_is_not_done(extracted):
+    x = extracted("In a statement on Sunday, the Taliban called on soldiers in Ghor to lay down their arms.")
+    assert events_of(x, "Surrender") == [] and events_of(x, "Statement")
+    assert events_of(extracted("The army vowed to retake Qalat."), "CaptureOfTerritory") == []
+
+
+# --- dates -----------------------------------------------------------------------------------------------
+
+def test_extraction_report_date_and_deadline_are_not_the_event_date(extracted):
+    x = extracted("At least 15 people have been killed in Herat province in the past week, the UN said Monday.")
+    assert all(e.time is None for e in x.events)
+    future = extracted("The withdrawal of foreign troops from Afghanistan is to be completed by August 31.")
+    assert all(e.time is None for e in future.events)
+
+
+def test_extraction_opening_time_dates_each_clause(extracted):
+    x = extracted("On Saturday, the governor gave himself up in Qalat, and the city came under the control of the Taliban.")
+    assert {e.type: e.time.date for e in x.events} == {"Surrender": "2021-08-07", "CaptureOfTerritory": "2021-08-07"}
+    report = extracted("On Saturday, the governor confirmed that the Taliban had captured Qalat.")
+    assert events_of(report, "CaptureOfTerritory")[0].time is None
+
+
+# --- violence and casualties -----------------------------------------------------------------------------
+
+def test_extraction_casualties_fold_into_their_cause(extracted):
+    x = extracted("Heavy fighting hit Maymana on Saturday. A doctor said nine civilians had been killed in the fighting.")
+    assert [e.type for e in x.events] == ["ArmedClash"] and dict(x.events[0].counts)["killed"] == 9
+    strike = extracted("Air force strikes killed 30 Taliban fighters in Kunduz on Sunday night.")
+    (airstrike,) = events_of(strike, "Airstrike")
+    assert dict(airstrike.counts)["killed"] == 30 and airstrike.places == ("city/kunduz",)
+    fire = extracted("Eight civilians were killed when rockets hit a market in Qalat on Friday.")
+    assert [(e.type, dict(e.counts).get("killed")) for e in fire.events] == [("Attack", 8)]
+
+
+def test_extraction_civilians_fleeing_is_displacement(extracted):
+    x = extracted("More than 5,000 families have fled Qalat since Friday.")
+    (displacement,) = events_of(x, "Displacement")
+    assert displacement.places == ("city/qalat",) and dict(displacement.counts)["displaced"] == 5000
+    assert events_of(x, "Withdrawal") == []
+
+
+def test_extraction_prevented_clash_is_not_a_fact(extracted):
+    x = extracted("The insurgents entered Qalat on Saturday without meeting resistance.")
+    assert events_of(x, "ArmedClash") == []

@@ -520,10 +520,12 @@ class EventTagger:
         return None
 
     def _country(self, state: DocState, before: int) -> str | None:
-        """The country named last before `before`, else the first one the text names."""
+        """The country named last before `before`, else the first one the text names, else the
+        gazetteer's only country."""
         countries = [h.key for h in state.places if self.gazetteer.places[h.key].kind == "country"]
         earlier = [h.key for h in state.within("places", 0, before) if self.gazetteer.places[h.key].kind == "country"]
-        return earlier[-1] if earlier else (countries[0] if countries else None)
+        known = [p.key for p in self.gazetteer.places.values() if p.kind == "country"]
+        return earlier[-1] if earlier else countries[0] if countries else known[0] if len(known) == 1 else None
 
     def _contains(self, outer: str, inner: str) -> bool:
         """Is place `outer` the province or country of place `inner`?"""
