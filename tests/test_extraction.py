@@ -425,3 +425,11 @@ def test_extraction_civilians_fleeing_is_displacement(extracted):
 def test_extraction_prevented_clash_is_not_a_fact(extracted):
     x = extracted("The insurgents entered Qalat on Saturday without meeting resistance.")
     assert events_of(x, "ArmedClash") == []
+
+
+def test_extraction_headline_joins_the_body_event_it_restates(extracted):
+    x = extracted("Taliban kill district governor\n\nGunmen shot dead the district governor of Shindand in Herat on Friday.")
+    (killing,) = [e for e in x.events if e.type in ("Killing", "Assassination")]
+    assert len(killing.mentions) == 2 and killing.time.date == "2021-08-06"
+    alone = extracted("Taliban kill district governor\n\nThe fighting in Herat went on for days.")
+    assert len([e for e in alone.events if e.type in ("Killing", "Assassination")]) == 1

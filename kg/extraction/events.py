@@ -115,6 +115,7 @@ class EventTagger:
                                      individual=lambda a: state.actors[a].cls == "Person", previous_violent=previous_violent)
             state.events.extend(self._targeted(state, folded))
         state.events = merge_reports(state.events, self.gazetteer, people=lambda a: state.actors[a].cls == "Person")
+        state.events = merge_headline(state.events, self._headline_end(state, doc), self.gazetteer)
         return doc
 
     # --- one trigger -----------------------------------------------------------------------------
@@ -244,6 +245,15 @@ class EventTagger:
                 r = EventRecord(**{**r.__dict__, "type": "Assassination"})
             out.append(r)
         return out
+
+    @staticmethod
+    def _headline_end(state: DocState, doc) -> int:
+        """Character offset where the headline ends: a first line without final punctuation; 0 if none."""
+        first = state.sentences(doc)[0] if state.lower else None
+        if first is None or first.end >= len(state.lower) or "\n" not in state.lower[first.end - 1]:
+            return 0
+        words = [w for w in state.lower[first.start:first.end] if not w.isspace()]
+        return state.begins[first.end - 1] if words and words[-1] not in (".", "!", "?") else 0
 
     def _nominal_reference(self, state: DocState, span) -> bool:
         """'the killing', 'the fighting': a definite nominal trigger - a noun phrase inside another
@@ -690,6 +700,31 @@ def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: Tru
             counts=twin.counts or event.counts,
         )
     return merged
+
+
+def merge_headline(events: list[EventRecord], headline_end: int, gazetteer) -> list[EventRecord]:
+    """A headline restates what the body tells ("Taliban kill media chief" over "gunmen shot dead the
+    head of the media centre in Kabul on Friday"): a headline event joins the first body event of
+    the same or a more specific type whose place and date do not disagree (a place inside the
+    headline's province agrees with it)."""
+    if not headline_end:
+        return events
+    body = [e for e in events if e.sentence.begin >= headline_end]
+    kept = [e for e in events if e.sentence.begin < headline_end]
+    headline = list(kept)
+    for event in headline:
+        place, date = _main_place(event.places, gazetteer), event.time.date if event.time else None
+        for index, other in enumerate(body):
+            other_place = _main_place(other.places, gazetteer)
+            inside = place is None or other_place is not None and (
+                other_place == place or place in (gazetteer.places[other_place].province, gazetteer.places[other_place].country))
+            if (other.type == event.type or event.type in kg_superclasses(other.type)) and inside \
+                    and _agree(date, other.time.date if other.time else None):
+                body[index] = EventRecord(**{**other.__dict__, "mentions": event.mentions + other.mentions,
+                                             "time": other.time or event.time, "counts": other.counts or event.counts})
+                kept.remove(event)
+                break
+    return sorted(kept + body, key=lambda e: e.trigger.begin)
 
 
 def _with_counts(event: EventRecord, other: EventRecord) -> EventRecord:
