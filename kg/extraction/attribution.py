@@ -21,17 +21,22 @@ class AttributionTagger:
     def __init__(self, nlp: Language, lexicon=None):
         self.lexicon = lexicon or lexicon_module.default()
         self.prefixes = [p.lower().split() for p in self.lexicon.reporting_prefixes]
+        self.prefix_starts = {p[0] for p in self.prefixes}  # only tokens among these can start a prefix
+        self.cues = self.lexicon.reporting_verbs | self.prefix_starts  # tokens that can start an attribution
 
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
         lex = self.lexicon
+        lower, reporting_verbs, prefix_starts, cues = state.lower, lex.reporting_verbs, self.prefix_starts, self.cues
         for sent in state.sentences(doc):
             for i in range(sent.start, sent.end):
-                low = state.lower[i]
-                if low in lex.reporting_verbs and self._reports(doc, i, sent.end):
+                low = lower[i]
+                if low not in cues:
+                    continue  # one set look-up for most tokens
+                if low in reporting_verbs and self._reports(doc, state, i, sent.end):
                     speaker = self._speaker_near(doc, state, i, sent.start, sent.end)
                     state.attributions.append(Attribution(i, speaker, low in lex.claimed))
-                else:
+                elif low in prefix_starts:
                     for prefix in self.prefixes:
                         if low == prefix[0] and state.lower[i:i + len(prefix)] == prefix:
                             after = i + len(prefix)
@@ -39,22 +44,23 @@ class AttributionTagger:
                             state.attributions.append(Attribution(i, hit.actor if hit else None, False, prefix=True))
         return doc
 
-    def _reports(self, doc: Doc, verb: int, sent_end: int) -> bool:
+    def _reports(self, doc: Doc, state: DocState, verb: int, sent_end: int) -> bool:
         """A reporting use ("said that", "said Monday.", ', he said') rather than another sense
         ("the Taliban added Aibak to the list")."""
-        previous = doc[verb - 1] if verb > 0 else None
-        if previous is not None and previous.lower_ in BE_FORMS:
+        lower = state.lower
+        if verb > 0 and lower[verb - 1] in BE_FORMS:
             return False  # "is said to have switched sides": a hedge on the clause's own verb, not a report
-        if previous is not None and (previous.is_punct or previous.is_quote or previous.lower_ in self.lexicon.pronouns):
+        # the cheap list tests first; Token objects only for is_punct and is_quote
+        if verb > 0 and (lower[verb - 1] in self.lexicon.pronouns or doc[verb - 1].is_punct or doc[verb - 1].is_quote):
             return True
-        following = doc[verb + 1:min(sent_end, verb + 5)]
+        following = range(verb + 1, min(sent_end, verb + 5))  # empty where doc[verb + 1:...] would be
         # "said 14 civilians had been killed": a clause (its auxiliary) follows the verb
-        return not following or any(t.lower_ == "that" or t.is_punct or t.is_quote or t.lower_ in AUXILIARIES
-                                    for t in following)
+        return not following or any(lower[i] == "that" or lower[i] in AUXILIARIES or doc[i].is_punct or doc[i].is_quote
+                                    for i in following)
 
     def _speaker_near(self, doc: Doc, state: DocState, verb: int, sent_start: int, sent_end: int) -> int | None:
         # "..., he said": the last person named before (a salience rule)
-        if verb > 0 and doc[verb - 1].lower_ in self.lexicon.pronouns:
+        if verb > 0 and state.lower[verb - 1] in self.lexicon.pronouns:
             for hit in reversed(state.actor_hits):
                 actor = state.actors[hit.actor]
                 if hit.start < verb - 1 and actor.cls == "Person" and actor.name:
@@ -63,15 +69,17 @@ class AttributionTagger:
         # "X said", "X, a council member, said", '"...," X, deputy governor of Y, told AFP':
         # the last actor before the verb and after any closing quote
         quote = max((i for i in range(sent_start, verb) if state.lower[i] in QUOTES), default=sent_start - 1)
+        first = max(sent_start, quote)  # computed once: the loop below visits every hit of the article
         for hit in reversed(state.actor_hits):
-            end = max(hit.end, hit.covers_end)
-            if max(sent_start, quote) <= hit.start and end <= verb and (verb - end <= 2 or quote >= sent_start):
-                return hit.actor
+            if first <= hit.start:
+                end = max(hit.end, hit.covers_end)
+                if end <= verb and (verb - end <= 2 or quote >= sent_start):
+                    return hit.actor
         # "said X", "said an AFP correspondent" ("told AFP" names the listener, "said that X ..." the content)
         if verb + 1 < len(doc) and state.lower[verb + 1] == "that":
             return None
         for hit in state.actor_hits:
-            if verb < hit.start <= verb + 3 and hit.start < sent_end and doc[verb].lower_ != "told":
+            if verb < hit.start <= verb + 3 and hit.start < sent_end and state.lower[verb] != "told":
                 return hit.actor
         return None
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from kg import gazetteer as gazetteer_module
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction.sentences import normalised_pattern
-from kg.extraction.state import PlaceHit
+from kg.extraction.state import DocState, PlaceHit
 from kg.linking import link_place
 from kg.slug import fold
 
@@ -35,6 +34,20 @@ DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near"
                       "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
               "southwestern", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+DESCRIPTOR_SKIPPED = DIRECTIONS | {"the"}  # words `_describes` passes over
+
+
+def filter_bounds(bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """spaCy's `filter_spans` over (start, end) token bounds, without creating Span objects: the
+    (first) longest of overlapping bounds wins, duplicates are dropped, the result is sorted by start."""
+    result = []
+    seen: set[int] = set()
+    for start, end in sorted(bounds, key=lambda b: (b[1] - b[0], -b[0]), reverse=True):
+        # as in spaCy, only the first and last tokens are checked
+        if start not in seen and end - 1 not in seen:
+            result.append((start, end))
+            seen.update(range(start, end))
+    return sorted(result, key=lambda b: b[0])
 
 
 class PlaceTagger:
@@ -50,13 +63,15 @@ class PlaceTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         state = doc._.kg
-        spans = [doc[s:e] for _, s, e in self.names(doc)]
+        texts = state.texts
         # Proper names only: the first letter is upper case ("Kunduz", "AIPIC"), not a common word;
         # and not the last word of a person's name ("Ahmad Zia Wardak" is a man, not Wardak province).
-        # (in a Title Case headline every word is capitalised, so the surname test cannot apply there)
+        # (in a Title Case headline every word is capitalised, so the surname test cannot apply there;
+        # token bounds, not Spans: Span objects are costly to create)
         headline = self._title_case_tokens(state, doc)
-        spans = [s for s in spans if s.text[:1].isupper() and (s.start in headline or not self._surname(doc, s.start))]
-        named = filter_spans(spans)
+        spans = [(s, e) for _, s, e in self.names(doc)
+                 if texts[s][:1].isupper() and (s in headline or not self._surname(doc, state, s))]
+        named = filter_bounds(spans)
         anaphors = []
         lower = state.lower
         for end, word in enumerate(lower, start=1):
@@ -72,18 +87,18 @@ class PlaceTagger:
             if word == "district" and end < len(lower) and lower[end] in self.office_words:
                 continue  # "the district police chief": an office, not a place
             start -= 1
-            if any(s.start < end and start < s.end for s in named):
+            if any(s < end and start < e for s, e in named):
                 continue
             anaphors.append((start, end, label))
         # "the district centre" holds "the district": keep the longer
         anaphors = [a for a in set(anaphors) if not any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in anaphors)]
-        items = [(s.start, s.end, None) for s in named] + sorted(anaphors)
+        items = [(s, e, None) for s, e in named] + sorted(anaphors)
         items.sort()
         focus_province = focus_city = focus_district = None
         previous: PlaceHit | None = None
         for start, end, anaphor in items:
             if anaphor is None:
-                hit = self._link(doc, start, end)
+                hit = self._link(state, start, end)
             elif anaphor == "DISTRICT":
                 # the district named last, if it lies in the province the passage is about
                 same = focus_district and self.gazetteer.province_of(focus_district).key == focus_province
@@ -92,7 +107,7 @@ class PlaceTagger:
                 hit = self._resolve(start, end, anaphor, focus_province, focus_city)
             if hit is None:
                 continue
-            if previous is not None and anaphor is None and self._describes(doc, previous, hit):
+            if previous is not None and anaphor is None and self._describes(doc, state, previous, hit):
                 hit.descriptor, hit.head = True, previous.start
             state.places.append(hit)
             previous = hit
@@ -119,22 +134,24 @@ class PlaceTagger:
                 found.update(range(sent.start, sent.end))
         return found
 
-    def _surname(self, doc: Doc, start: int) -> bool:
+    def _surname(self, doc: Doc, state: DocState, start: int) -> bool:
         """Two capitalised words that are no place or function word right before: a person's name."""
         if start < 2:
             return False
-        before = doc[start - 2:start]
-        return all(
-            t.is_alpha and t.text[:1].isupper() and not t.is_sent_start and t.text not in self.stopwords
-            and fold(t.text) not in self.gazetteer.place_names and fold(t.text) not in self.gazetteer.actor_names
-            for t in before
-        )
+        for i in range(start - 2, start):
+            text = state.texts[i]  # token.is_alpha is text.isalpha()
+            if not (text.isalpha() and text[:1].isupper() and text not in self.stopwords
+                    and (form := fold(text)) not in self.gazetteer.place_names and form not in self.gazetteer.actor_names):
+                return False
+            if doc[i].is_sent_start:  # the only test that needs the Token, so it comes last
+                return False
+        return True
 
-    def _link(self, doc: Doc, start: int, end: int) -> PlaceHit | None:
-        form = fold(doc[start:end].text)
+    def _link(self, state: DocState, start: int, end: int) -> PlaceHit | None:
+        form = fold(state.span_text(start, end))
         candidates = self.gazetteer.place_names.get(form, set())
         cue = None
-        lower = doc._.kg.lower
+        lower = state.lower
         after = lower[end] if end < len(lower) else ""
         before = lower[max(0, start - 3):start]
         last = lower[end - 1]
@@ -170,23 +187,29 @@ class PlaceTagger:
         return None
 
     @staticmethod
-    def _describes(doc: Doc, head: PlaceHit, hit: PlaceHit) -> bool:
+    def _describes(doc: Doc, state: DocState, head: PlaceHit, hit: PlaceHit) -> bool:
         """Is `hit` inside an apposition describing `head`? ("Aybak, the capital of Samangan",
         "Mihtarlam, northeast of Kabul") - such a place is an attribute, not an argument."""
-        between = doc[head.end:hit.start]
-        if not between or len(between) > 16 or between[0].text not in (",", "("):
+        between = range(head.end, hit.start)  # token indices; empty when the two overlap, as doc[a:b] is
+        texts, lower = state.texts, state.lower
+        if not between or len(between) > 16 or texts[between[0]] not in (",", "("):
             return False
-        if any(t.is_sent_start or t.text in (".", "!", "?") or "\n" in t.text for t in between):
+        if any(texts[i] in (".", "!", "?") or "\n" in texts[i] for i in between):
             return False
-        words = [t.lower_ for t in between if not t.is_punct and t.lower_ not in DIRECTIONS | {"the"}]
+        # Token objects (for is_sent_start, is_punct) only once the cheap tests on the texts pass
+        if any(doc[i].is_sent_start for i in between):
+            return False
+        is_punct = [doc[i].is_punct for i in between]
+        words = [lower[i] for i, punct in zip(between, is_punct) if not punct and lower[i] not in DESCRIPTOR_SKIPPED]
         if words[-2:] in (["capital", "of"], ["seat", "of"], ["province", "of"]):
             return True
         # a single apposition: no second comma or closing parenthesis before the place
-        if any(t.text in (",", ")") for t in between[1:]) or "and" in words:
+        if any(texts[i] in (",", ")") for i in between[1:]) or "and" in words:
             return False
-        first = next((t for t in between[1:] if not t.is_punct), None)
+        first = next((i for i, punct in zip(between[1:], is_punct[1:]) if not punct), None)
         # "Ghazni, 150 km southwest of Kabul": a distance opens a description too
-        return first is not None and (first.lower_ in DESCRIPTOR_OPENERS or first.like_num)
+        return first is not None and (lower[first] in DESCRIPTOR_OPENERS or doc[first].like_num)
+
 
 @Language.factory("kg_places")
 def make_place_tagger(nlp: Language, name: str):

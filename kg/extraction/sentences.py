@@ -79,8 +79,7 @@ def normalise(doc: Doc) -> Doc:
     words = state.lower if state is not None else [t.lower_ for t in doc]
     for i, word in enumerate(words):
         if not word.isascii():
-            token = doc[i]
-            token.norm_ = fold(token.text)
+            doc[i].norm_ = fold(state.texts[i] if state is not None else doc[i].text)  # texts[i] is doc[i].text
     return doc
 
 

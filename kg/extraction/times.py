@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction.records import TimeValue
-from kg.extraction.state import TimeHit
+from kg.extraction.state import DocState, TimeHit
 
 
 def resolve_weekday(weekday: int, published: dt.date) -> dt.date:
@@ -50,21 +50,26 @@ class TimeTagger:
         self.weekdays = set(lex.weekdays)
         self.months = set(lex.months)
         # phrases by their first word, so each token costs one dictionary look-up
-        self.phrases: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self.phrases: dict[str, list[tuple[str, list[str]]]] = {}
         for label, phrases in (("RELATIVE", lex.relative_days), ("ANCHORED", lex.anchored_days)):
             for phrase in phrases:
-                words = tuple(phrase.split())
+                words = phrase.split()  # a list, compared with slices of the token list as they are
                 self.phrases.setdefault(words[0], []).append((label, words))
+        # the words an expression can start at or turn on; the scan skips every other token at once
+        self.cue_words = self.weekdays | self.months | set(self.phrases)
 
     def _candidates(self, lower: list[str]) -> list[tuple[str, int, int]]:
         n = len(lower)
         day = lambda i: 0 <= i < n and lower[i].isdigit() and len(lower[i]) <= 2  # noqa: E731
         year = lambda i: 0 <= i < n and lower[i].isdigit() and len(lower[i]) == 4  # noqa: E731
         found = []
+        cue_words, weekdays, months, phrases = self.cue_words, self.weekdays, self.months, self.phrases
         for i, word in enumerate(lower):
-            if word in self.weekdays:
+            if word not in cue_words:
+                continue  # neither a weekday, a month nor the first word of a phrase: nothing below applies
+            if word in weekdays:
                 found.append(("WEEKDAY", i, i + 2 if i + 1 < n and lower[i + 1] in self.lexicon.parts_of_day else i + 1))
-            elif word in self.months:
+            elif word in months:
                 if day(i + 1):
                     end = i + 2
                     if end + 1 < n and lower[end] == "," and year(end + 1):
@@ -78,8 +83,8 @@ class TimeTagger:
                     found.append(("MONTH_DAY", i - 1, i + 2 if year(i + 1) else i + 1))
                 if i > 0 and lower[i - 1] in ("since", "in", "until", "last", "early", "late", "mid"):
                     found.append(("SINCE", i - 1, i + 1))
-            for label, phrase in self.phrases.get(word, ()):
-                if tuple(lower[i:i + len(phrase)]) == phrase:
+            for label, phrase in phrases.get(word, ()):
+                if lower[i:i + len(phrase)] == phrase:
                     found.append((label, i, i + len(phrase)))
         return found
 
@@ -91,72 +96,76 @@ class TimeTagger:
         for label, start, end in matches:
             if start < taken:
                 continue  # keep the longest match at each position
-            span = doc[start:end]
             forward = False
             if label == "ANCHORED":
                 # "a day after taking Zaranj": a preposition before an event, so that event is the earlier one
-                forward = span[-1].lower_ in ("after", "before") and end < len(doc) and not doc[end].is_punct
-                value = self._anchored(span, state.times, flip=forward)
+                forward = state.lower[end - 1] in ("after", "before") and end < len(doc) and not doc[end].is_punct
+                value = self._anchored(state, start, end, state.times, flip=forward)
             else:
-                value = self._value(label, span, published)
+                value = self._value(label, state, start, end, published)
             if value is None:
                 continue
             # "on Monday, August 9" - the weekday and the date are one expression
             if state.times and state.times[-1].end >= start - 1 and label == "MONTH_DAY" and state.times[-1].value.expression.split()[0].lower() in self.lexicon.weekdays:
                 previous = state.times.pop()
                 start = previous.start
-                value = TimeValue(doc[start:end].text, value.date, value.precision)
+                value = TimeValue(state.span_text(start, end), value.date, value.precision)
             state.times.append(TimeHit(start, end, value, forward))
             taken = end
         return doc
 
-    def _anchored(self, span, earlier: list[TimeHit], flip: bool = False) -> TimeValue:
+    # The expression is tokens [start, end), read from the state's lists: Span and Token objects are costly.
+    def _anchored(self, state: DocState, start: int, end: int, earlier: list[TimeHit], flip: bool = False) -> TimeValue:
         """'a day earlier': counted from the last day-precise date the text gave before it."""
-        days = self.lexicon.anchored_days[" ".join(t.lower_ for t in span)] * (-1 if flip else 1)
+        text = state.span_text(start, end)
+        days = self.lexicon.anchored_days[" ".join(state.lower[start:end])] * (-1 if flip else 1)
         anchor = next((t.value for t in reversed(earlier) if t.value.precision == "DayPrecision" and t.value.date), None)
         if anchor is None:
-            return TimeValue(span.text, None, "UnknownPrecision")
-        return TimeValue(span.text, (dt.date.fromisoformat(anchor.date) + dt.timedelta(days=days)).isoformat(), "DayPrecision")
+            return TimeValue(text, None, "UnknownPrecision")
+        return TimeValue(text, (dt.date.fromisoformat(anchor.date) + dt.timedelta(days=days)).isoformat(), "DayPrecision")
 
-    def _value(self, label: str, span, published: dt.date | None) -> TimeValue | None:
+    def _value(self, label: str, state: DocState, start: int, end: int, published: dt.date | None) -> TimeValue | None:
         lex = self.lexicon
-        text = span.text
+        lower, texts = state.lower, state.texts
+        text = state.span_text(start, end)
         if label == "WEEKDAY":
-            if not span[0].text[:1].isupper():
+            if not texts[start][:1].isupper():
                 return None
             if published is None:
                 return TimeValue(text, None, "UnknownPrecision")
-            day = resolve_weekday(lex.weekdays.index(span[0].lower_), published)
+            day = resolve_weekday(lex.weekdays.index(lower[start]), published)
             return TimeValue(text, day.isoformat(), "DayPrecision")
         if label == "RELATIVE":
             if published is None:
                 return TimeValue(text, None, "UnknownPrecision")
-            days = lex.relative_days[" ".join(t.lower_ for t in span)]
+            days = lex.relative_days[" ".join(lower[start:end])]
             return TimeValue(text, (published - dt.timedelta(days=days)).isoformat(), "DayPrecision")
         if label == "MONTH_DAY":
-            month_token = next(t for t in span if t.lower_ in lex.months)
-            if not month_token.text[:1].isupper():
+            tokens = range(start, end)
+            month = next(i for i in tokens if lower[i] in lex.months)
+            if not texts[month][:1].isupper():
                 return None
-            day_token = next(t for t in span if t.is_digit and len(t.text) <= 2)  # the pattern guarantees one
-            year_token = next((t for t in span if t.is_digit and len(t.text) == 4), None)
-            date = resolve_month_day(lex.months.index(month_token.lower_) + 1, int(day_token.text),
-                                     int(year_token.text) if year_token else None, published)
+            # token.is_digit is text.isdigit()
+            day = next(i for i in tokens if texts[i].isdigit() and len(texts[i]) <= 2)  # the pattern guarantees one
+            year = next((i for i in tokens if texts[i].isdigit() and len(texts[i]) == 4), None)
+            date = resolve_month_day(lex.months.index(lower[month]) + 1, int(texts[day]),
+                                     int(texts[year]) if year is not None else None, published)
             if date is None:
                 return TimeValue(text, None, "UnknownPrecision")
             return TimeValue(text, date.isoformat(), "DayPrecision")
         if label == "MONTH_YEAR":
-            if not span[0].text[:1].isupper():
+            if not texts[start][:1].isupper():
                 return None
-            month = lex.months.index(span[0].lower_) + 1
+            month = lex.months.index(lower[start]) + 1
             # a month is a span of days: the first day stands for it, with month precision
-            return TimeValue(text, f"{int(span[1].text):04d}-{month:02d}-01", "MonthPrecision")
+            return TimeValue(text, f"{int(texts[start + 1]):04d}-{month:02d}-01", "MonthPrecision")
         if label == "SINCE":
-            if not span[1].text[:1].isupper():
+            if not texts[start + 1][:1].isupper():
                 return None
             if published is None:
                 return TimeValue(text, None, "UnknownPrecision")
             # "since June", "in May", "last May": the month (or the start of the span), month precision
-            month = lex.months.index(span[1].lower_) + 1
+            month = lex.months.index(lower[start + 1]) + 1
             year = published.year if month <= published.month else published.year - 1
             return TimeValue(text, f"{year:04d}-{month:02d}-01", "MonthPrecision")
         return None
