@@ -55,6 +55,9 @@ class EventTagger:
         self.patterns = Matcher(nlp.vocab)
         # Words every token pattern needs: the Matcher is skipped for documents without them.
         self.pattern_words: list[list[set[str]]] = []
+        self.irrealis_starts = {phrase[0] for phrase in self.lexicon.irrealis}
+        countries = [p.key for p in self.gazetteer.places.values() if p.kind == "country"]
+        self.only_country = countries[0] if len(countries) == 1 else None
         # one-word casualty triggers ("killed", "wounded"): a sentence with them tells a concrete incident
         self.casualty_words = {p.lower() for t in self.lexicon.triggers if t.type in CASUALTIES
                                for p in t.phrases if " " not in p}
@@ -124,7 +127,7 @@ class EventTagger:
         lex = self.lexicon
         left = self._left_bound(doc, state, sent.start, previous_end, span.start)
         right = self._right_bound(doc, span.end, next_start)
-        where = f"{doc[span.start:span.end].text!r} at {doc[span.start].idx}"
+        where = f"{span.text!r} at {span.start_char}"
         coordinated = self._coordinated(doc, span.start, left) and previous_subject is not None
 
         negated = self._negation(state, sent.start, left, span.start)  # a denied claim still keeps its arguments
@@ -302,6 +305,8 @@ class EventTagger:
             for i in range(to - 1, max(sent_start, to - 8) - 1, -1):
                 if lower[i] in (";", ".", ":"):
                     break
+                if lower[i] not in self.irrealis_starts:
+                    continue
                 phrase = next((p for p in lex.irrealis if lower[i:i + len(p)] == list(p)), None)
                 if phrase:
                     return " ".join(phrase)
@@ -534,8 +539,7 @@ class EventTagger:
         gazetteer's only country."""
         countries = [h.key for h in state.places if self.gazetteer.places[h.key].kind == "country"]
         earlier = [h.key for h in state.within("places", 0, before) if self.gazetteer.places[h.key].kind == "country"]
-        known = [p.key for p in self.gazetteer.places.values() if p.kind == "country"]
-        return earlier[-1] if earlier else countries[0] if countries else known[0] if len(known) == 1 else None
+        return earlier[-1] if earlier else countries[0] if countries else self.only_country
 
     def _contains(self, outer: str, inner: str) -> bool:
         """Is place `outer` the province or country of place `inner`?"""
