@@ -79,6 +79,17 @@ class Gazetteer:
         key = self.capitals.get(province_key)
         return self.places[key] if key else None
 
+    @property
+    def only_country(self) -> str | None:
+        """The country's key when the gazetteer knows exactly one ("the country" can only be it)."""
+        countries = [p.key for p in self.places.values() if p.kind == "country"]
+        return countries[0] if len(countries) == 1 else None
+
+    def contains(self, outer: str, inner: str) -> bool:
+        """Is place `outer` the province or country of place `inner`?"""
+        place = self.places[inner]
+        return outer in (place.province, place.country)
+
     def province_of(self, place_key: str) -> Place | None:
         place = self.places.get(place_key)
         if place is None:

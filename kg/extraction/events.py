@@ -56,8 +56,7 @@ class EventTagger:
         # Words every token pattern needs: the Matcher is skipped for documents without them.
         self.pattern_words: list[list[set[str]]] = []
         self.irrealis_starts = {phrase[0] for phrase in self.lexicon.irrealis}
-        countries = [p.key for p in self.gazetteer.places.values() if p.kind == "country"]
-        self.only_country = countries[0] if len(countries) == 1 else None
+        self.only_country = self.gazetteer.only_country
         # one-word casualty triggers ("killed", "wounded"): a sentence with them tells a concrete incident
         self.casualty_words = {p.lower() for t in self.lexicon.triggers if t.type in CASUALTIES
                                for p in t.phrases if " " not in p}
@@ -227,7 +226,7 @@ class EventTagger:
             records = [EventRecord(places=(place,), **common) for place in named]
         elif trigger.type == "CaptureOfTerritory":
             # "overran the district of Khash Rod in Nimroz": the province only locates the district
-            inner = [p for p in places if not any(q != p and self._contains(p, q) for q in places)]
+            inner = [p for p in places if not any(q != p and self.gazetteer.contains(p, q) for q in places)]
             records = [EventRecord(places=(place,), **common) for place in inner]
         else:
             records = [EventRecord(places=tuple(places), **common)]
@@ -541,11 +540,6 @@ class EventTagger:
         earlier = [h.key for h in state.within("places", 0, before) if self.gazetteer.places[h.key].kind == "country"]
         return earlier[-1] if earlier else countries[0] if countries else self.only_country
 
-    def _contains(self, outer: str, inner: str) -> bool:
-        """Is place `outer` the province or country of place `inner`?"""
-        place = self.gazetteer.places[inner]
-        return outer in (place.province, place.country)
-
     def _office_place(self, state: DocState, actor: int, before: int) -> str | None:
         """The district or facility an actor's office is in: named ("the police chief of Qadis
         district"), or the district the passage is about for a district office ("the district police
@@ -721,7 +715,7 @@ def merge_headline(events: list[EventRecord], headline_end: int, gazetteer) -> l
         for index, other in enumerate(body):
             other_place = _main_place(other.places, gazetteer)
             inside = place is None or other_place is not None and (
-                other_place == place or place in (gazetteer.places[other_place].province, gazetteer.places[other_place].country))
+                other_place == place or gazetteer.contains(place, other_place))
             if (other.type == event.type or event.type in kg_superclasses(other.type)) and inside \
                     and _agree(date, other.time.date if other.time else None):
                 body[index] = EventRecord(**{**other.__dict__, "mentions": event.mentions + other.mentions,

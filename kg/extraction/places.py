@@ -54,8 +54,7 @@ class PlaceTagger:
     def __init__(self, nlp: Language, gazetteer=None, lexicon=None):
         self.gazetteer = gazetteer or gazetteer_module.default()
         lex = lexicon or lexicon_module.default()
-        countries = [p.key for p in self.gazetteer.places.values() if p.kind == "country"]
-        self.only_country = countries[0] if len(countries) == 1 else None  # "the country" with one country known
+        self.only_country = self.gazetteer.only_country  # "the country" with one country known
         self.office_words = {w for title in lex.titles for w in title.split()}
         self.stopwords = lex.name_stopwords | lex.honorifics | {w.title() for w in lex.titles if " " not in w}
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
