@@ -2,7 +2,9 @@
 
 Rules, in order (documented in the README):
 1. An explicit cue decides: "Kunduz province" / "province of Kunduz" -> the province;
-   "city of Kunduz" / "Kunduz city" -> the city; "X district" -> the district.
+   "city of Kunduz" / "Kunduz city" -> the city; "X district" -> the district. Two places of that
+   kind and name are told apart by a province named next to the mention ("Arghandab district of
+   Kandahar province"), else the mention stays unlinked.
 2. A bare name that is only one thing's name links to that thing.
 3. A bare name shared by several places follows the gazetteer's preference: a provincial capital,
    then a province, then another city, then a district; a district is never chosen bare.
@@ -31,8 +33,10 @@ def _preference(place: Place) -> int:
     return {"province": 1, "country": 1, "city": 2, "facility": 3, "district": 4}[place.kind]
 
 
-def link_place(gazetteer: Gazetteer, candidates: set[str], cue: str | None) -> Link | None:
-    """Choose one of `candidates` (gazetteer keys sharing a surface form) given a context cue."""
+def link_place(gazetteer: Gazetteer, candidates: set[str], cue: str | None,
+               provinces_nearby: frozenset[str] = frozenset()) -> Link | None:
+    """Choose one of `candidates` (gazetteer keys sharing a surface form) given a context cue and
+    the keys of provinces named next to the mention."""
     places = sorted((gazetteer.places[k] for k in candidates), key=lambda p: (_preference(p), p.key))
     if not places:
         return None
@@ -42,7 +46,11 @@ def link_place(gazetteer: Gazetteer, candidates: set[str], cue: str | None) -> L
         if len(chosen) == 1:
             return Link(chosen[0].key, 0.95, tuple(p.key for p in places if p is not chosen[0]))
         if len(chosen) > 1:
-            return None  # e.g. two districts of one name: ambiguous, stay unlinked
+            # two districts of one name: the province named with it decides, else it stays unlinked
+            located = [p for p in chosen if p.province in provinces_nearby]
+            if len(located) == 1:
+                return Link(located[0].key, 0.9, tuple(p.key for p in places if p is not located[0]))
+            return None
     if len(places) == 1:
         only = places[0]
         if only.kind == "district" and wanted != "district":

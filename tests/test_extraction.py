@@ -433,3 +433,79 @@ def test_extraction_headline_joins_the_body_event_it_restates(extracted):
     assert len(killing.mentions) == 2 and killing.time.date == "2021-08-06"
     alone = extracted("Taliban kill district governor\n\nThe fighting in Herat went on for days.")
     assert len([e for e in alone.events if e.type in ("Killing", "Assassination")]) == 1
+
+
+def test_extraction_unopposed_entry_is_a_capture(extracted):
+    x = extracted("The insurgents entered Qalat, the capital of Zabul, on Saturday without meeting resistance.")
+    (capture,) = events_of(x, "CaptureOfTerritory")
+    assert capture.places == ("city/qalat",) and capture.time.date == "2021-08-07"
+    assert events_of(extracted("The insurgents entered Qalat on Saturday."), "CaptureOfTerritory") == []
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Fighters have taken the city Maimana.", "city/maymana"),
+        ("Reports say the militants have taken the district Nad Ali.", "district/helmand/nad-ali"),
+        ("The militants took on Tuesday the control over the city Taloqan.", "city/taloqan"),
+        ("Already on Friday fell Qalat, capital in the province Zabul.", "city/qalat"),
+    ],
+)
+def test_extraction_translated_word_orders_of_a_capture(extracted, text, place):
+    assert [e.places for e in events_of(extracted(text), "CaptureOfTerritory")] == [(place,)]
+
+
+def test_extraction_fell_before_a_weekday_is_not_an_inverted_capture(extracted):
+    x = extracted("Qalat fell Sunday after two days of fighting.")
+    assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [(("city/qalat",), "2021-08-08")]
+
+
+def test_extraction_capital_of_a_province_is_the_city(extracted):
+    for text in ("The Taliban captured the capital of Zabul province.",
+                 "The Taliban took the capital of the province of Zabul on Friday."):
+        assert [e.places for e in events_of(extracted(text), "CaptureOfTerritory")] == [("city/qalat",)]
+    province = extracted("The Taliban captured Zabul province.")
+    assert [e.places for e in events_of(province, "CaptureOfTerritory")] == [("province/zabul",)]
+
+
+def test_extraction_fighting_takes_the_place_of_the_sentence(extracted):
+    x = extracted("After fierce fighting, the Taliban captured Qalat on Friday.")
+    (clash,) = events_of(x, "ArmedClash")
+    assert clash.places == ("city/qalat",)
+    alone = extracted("After fierce fighting, the army said it was confident.")
+    assert events_of(alone, "ArmedClash") == []
+
+
+def test_extraction_clash_in_a_city_is_not_also_in_its_province(extracted):
+    x = extracted("Heavy clashes continued near Qalat and in Lashkar Gah in Helmand province.")
+    assert sorted(e.places for e in events_of(x, "ArmedClash")) == [("city/lashkar-gah",), ("city/qalat",)]
+
+
+def test_extraction_district_name_of_two_provinces_follows_the_province_named(extracted):
+    x = extracted("The air force struck Taliban positions in Arghandab district of Kandahar province on Tuesday.")
+    assert [e.places for e in events_of(x, "Airstrike")] == [("district/kandahar/arghandab",)]
+    bare = extracted("The air force struck Taliban positions in Arghandab district on Tuesday.")
+    assert all("district/kandahar/arghandab" not in e.places for e in bare.events)
+
+
+def test_extraction_destination_does_not_become_the_city(extracted):
+    x = extracted("Fighters overran Qalat on Thursday. Officials left for Kabul in a convoy. "
+                  "The fighting in the city on Wednesday night killed six people.")
+    (clash,) = events_of(x, "ArmedClash")
+    assert clash.places == ("city/qalat",)
+
+
+def test_extraction_link_to_another_story_is_not_an_event(extracted):
+    x = extracted("Fighters overran Qalat on Thursday.\nRead also: Taliban execute soldiers in Herat\nShops reopened.")
+    assert [e.type for e in x.events] == ["CaptureOfTerritory"]
+
+
+def test_extraction_place_described_in_the_lede_and_named_later(extracted):
+    x = extracted("On Friday the Taliban captured another provincial capital in the south.\n\n"
+                  "Residents said fighters had seized Qalat and raised their flag.")
+    (capture,) = events_of(x, "CaptureOfTerritory")
+    assert capture.places == ("city/qalat",) and capture.time.date == "2021-08-06"
+    assert len(capture.mentions) == 2
+    dated = extracted("On Friday the Taliban captured another provincial capital in the south.\n\n"
+                      "Qalat had been seized on Wednesday.")
+    assert [e.time.date for e in events_of(dated, "CaptureOfTerritory")] == ["2021-08-04"]

@@ -45,6 +45,9 @@ NOMINAL_ENDINGS = ("ing", "ion", "ack", "acks", "ings", "ure")
 # Surrenders and withdrawals are often told without their place ("the commanders surrendered"):
 # the place is the one the passage is about.
 PLACE_FROM_CONTEXT = {"Surrender", "Defection", "Withdrawal"}
+DESCRIBED_KINDS = {"city": "city", "capital": "city", "town": "city", "district": "district", "province": "province"}
+CAPITAL_OF_SKIPPED = {"of", "the", "province", "northern", "southern", "eastern", "western", "central",
+                      "northeastern", "northwestern", "southeastern", "southwestern"}  # "capital of the province of"
 
 
 class EventTagger:
@@ -95,9 +98,10 @@ class EventTagger:
         span_starts = [s.start for s in spans]  # filter_spans sorts by start
         for sent in state.sentences(doc):
             in_sentence = spans[bisect_left(span_starts, sent.start):bisect_left(span_starts, sent.end)]
-            if not in_sentence:
+            if not in_sentence or self._boilerplate(state, sent.start, sent.end):
                 continue
             records, frames = [], set()  # frames: ids of statements that only frame a report
+            unplaced = []  # violent triggers dropped for want of a place
             violent_words = any(self.lexicon.triggers[by_span[(sp.start, sp.end)]].type in VIOLENCE for sp in in_sentence)
             subject = None  # the subject of the previous trigger, for "fled ... or surrendered"
             for position, span in enumerate(in_sentence):
@@ -108,14 +112,29 @@ class EventTagger:
                 previous_places = next((r.places for r in reversed(records) if r.places), ())
                 new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject,
                                            sentence_starts, previous_places)
+                if not new and trigger.type in VIOLENCE and state.dropped and state.dropped[-1].endswith("no place found"):
+                    unplaced.append((span, trigger, previous_end, next_start, len(state.dropped) - 1))
                 records.extend(new)
                 if trigger.frame:
                     frames.update(id(r) for r in new)
+            settings = {r.places for r in records if r.places}
+            if unplaced and len(settings) == 1:
+                # "After fierce fighting, the Taliban captured Kunduz": fighting with no place of its
+                # own happened where the sentence's one other event did
+                setting = settings.pop()
+                for span, trigger, previous_end, next_start, message in reversed(unplaced):
+                    new, _ = self._event(doc, state, sent, span, trigger, previous_end, next_start, None,
+                                         sentence_starts, setting)
+                    if new:
+                        del state.dropped[message]
+                        records.extend(new)
+                records.sort(key=lambda r: r.trigger.begin)
             previous_violent = bool(state.events) and state.events[-1].type in VIOLENCE and (
                 state.events[-1].sentence.end >= state.begins[max(sent.start - 1, 0)] - 1)
             folded = fold_casualties(self._merge(records, frames), state.events, violent_words,
                                      individual=lambda a: state.actors[a].cls == "Person", previous_violent=previous_violent)
             state.events.extend(self._targeted(state, folded))
+        state.events = name_described(state.events, state.described, self.gazetteer)
         state.events = merge_reports(state.events, self.gazetteer, people=lambda a: state.actors[a].cls == "Person")
         state.events = merge_headline(state.events, self._headline_end(state, doc), self.gazetteer)
         return doc
@@ -157,7 +176,7 @@ class EventTagger:
                               destinations=trigger.destinations)
         if not places and trigger.type == "CaptureOfTerritory":
             places = self._entered_place(state, sent.start, span.start, trigger.place_kinds)
-        if not places and trigger.type in PLACE_FROM_CONTEXT and previous_places:
+        if not places and (trigger.type in PLACE_FROM_CONTEXT or trigger.type in VIOLENCE) and previous_places:
             places = list(previous_places)  # "X fell after the militia withdrew": one setting for the sentence
         if not places and trigger.type in VIOLENCE and any(w in self.casualty_words for w in state.lower[sent.start:sent.end]):
             # "14 civilians had been killed in fighting since Friday": an incident with casualties
@@ -196,7 +215,11 @@ class EventTagger:
             return [], previous_subject
         missing = [r for r in trigger.requires if (r == "place" and not places) or (r != "place" and r not in roles)
                    and not (r == "agent" and foreign)]  # "foreign forces began to withdraw": no actor needed
-        if missing:
+        described = None
+        if missing == ["place"] and trigger.type == "CaptureOfTerritory":
+            # "On Monday they seized a new provincial capital": a place described, named later on
+            described = next((DESCRIBED_KINDS[w] for w in state.lower[span.end:right] if w in DESCRIBED_KINDS), None)
+        if missing and not described:
             state.dropped.append(f"{trigger.type} {where}: no {', '.join(missing)} found")
             return [], subject or previous_subject
 
@@ -220,16 +243,23 @@ class EventTagger:
                             first=previous_end == sent.start or left > previous_end, sent_start=sent.start),
             counts=self._counts(doc, trigger.type, span, left, right),
         )
-        named = [p for p in places if self.gazetteer.places[p].kind != "country"]
+        # "overran the district of Khash Rod in Nimroz", "in Lashkar Gah in Helmand": the province only
+        # locates the place inside it
+        inner = [p for p in places if not any(q != p and self.gazetteer.contains(p, q) for q in places)]
+        named = [p for p in inner if self.gazetteer.places[p].kind != "country"]
         if trigger.per_place and len(named) > 1 and len({self.gazetteer.province_of(p).key if self.gazetteer.province_of(p) else p for p in named}) > 1:
-            # "fighting in Herat and in Lashkar Gah": one event in each place (a place and its province are one)
+            # "fighting in Herat and in Lashkar Gah": one event in each place
             records = [EventRecord(places=(place,), **common) for place in named]
         elif trigger.type == "CaptureOfTerritory":
-            # "overran the district of Khash Rod in Nimroz": the province only locates the district
-            inner = [p for p in places if not any(q != p and self.gazetteer.contains(p, q) for q in places)]
             records = [EventRecord(places=(place,), **common) for place in inner]
         else:
             records = [EventRecord(places=tuple(places), **common)]
+        if described:
+            lede = EventRecord(places=(), **common)
+            if not negated and lede.time and lede.time.date:
+                state.described.append((described, lede))
+            state.dropped.append(f"{trigger.type} {where}: a {described} described, not named")
+            return [], subject or previous_subject
         if negated:
             # "has not surrendered", "denied that the city had fallen": a denied claim, never a fact
             state.denied.extend(records)
@@ -247,6 +277,12 @@ class EventTagger:
                 r = EventRecord(**{**r.__dict__, "type": "Assassination"})
             out.append(r)
         return out
+
+    def _boilerplate(self, state: DocState, start: int, end: int) -> bool:
+        """A link to another story ("Read Also: ..."): an opener from the lexicon, then a colon."""
+        words = [w for w in state.lower[start:min(end, start + 6)] if not w.isspace()]
+        return any(words[:len(opener)] == list(opener) and words[len(opener):len(opener) + 1] == [":"]
+                   for opener in self.lexicon.boilerplate)
 
     @staticmethod
     def _headline_end(state: DocState, doc) -> int:
@@ -446,12 +482,25 @@ class EventTagger:
         for hit in (h for chain in chains for h in chain):
             if hit.descriptor:
                 continue  # walked over to reach the place it describes, never an argument itself
-            if self.gazetteer.places[hit.key].kind in kinds and hit.key not in result:
-                result.append(hit.key)
+            key = self._capital_named(state, hit, kinds) or hit.key
+            if self.gazetteer.places[key].kind in kinds and key not in result:
+                result.append(key)
         # a country is only the place when nothing more precise is named
         if any(self.gazetteer.places[k].kind != "country" for k in result):
             result = [k for k in result if self.gazetteer.places[k].kind != "country"]
         return result
+
+    def _capital_named(self, state: DocState, hit, kinds) -> str | None:
+        """"captured the capital of Kunduz province": the place is the province's capital city."""
+        if "city" not in kinds or self.gazetteer.places[hit.key].kind != "province":
+            return None
+        i = hit.start - 1
+        while i > 0 and state.lower[i] in CAPITAL_OF_SKIPPED:
+            i -= 1
+        if state.lower[i] != "capital" or "of" not in state.lower[i + 1:hit.start]:
+            return None
+        capital = self.gazetteer.capital_of(hit.key)
+        return capital.key if capital else None
 
     def _counted(self, state: DocState, noun: int) -> bool:
         """Is the plural noun at `noun` counted ("three districts", "two more provincial capitals",
@@ -698,6 +747,27 @@ def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: Tru
             counts=twin.counts or event.counts,
         )
     return merged
+
+
+def name_described(events: list[EventRecord], described: list[tuple[str, EventRecord]], gazetteer,
+                   reach: int = 1200) -> list[EventRecord]:
+    """A lede often describes the place and names it later: "On Saturday night, the Taliban captured
+    the final major city in the north. ... the Taliban captured Mazar-i-Sharif". The described event
+    is the first later event of its type, in a place of the described kind, that has no date of its
+    own, told within `reach` characters: that event takes the lede's date and its sentence."""
+    events = list(events)
+    for kind, lede in described:
+        for index, event in enumerate(events):
+            place = _main_place(event.places, gazetteer)
+            if event.trigger.begin <= lede.trigger.begin or event.trigger.begin - lede.sentence.end > reach:
+                continue
+            if event.type == lede.type and place and gazetteer.places[place].kind == kind and not (
+                    event.time and event.time.date):
+                events[index] = EventRecord(**{**event.__dict__, "mentions": lede.mentions + event.mentions,
+                                               "time": lede.time,
+                                               "participants": event.participants or lede.participants})
+                break
+    return events
 
 
 def merge_headline(events: list[EventRecord], headline_end: int, gazetteer) -> list[EventRecord]:

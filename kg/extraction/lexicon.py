@@ -72,6 +72,7 @@ class Lexicon:
     approximators: tuple[str, ...]
     name_stopwords: frozenset[str]
     honorifics: frozenset[str]
+    boilerplate: tuple[tuple[str, ...], ...] = ()
 
 
 def _read(path: Path) -> dict:
@@ -164,6 +165,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             approximators=tuple(titles["approximators"]),
             name_stopwords=frozenset(actors["names"]["stopwords"]),
             honorifics=frozenset(actors["names"]["honorifics"]),
+            boilerplate=tuple(tuple(v.lower().split()) for v in language.get("sentences", {}).get("boilerplate", ())),
         )
     except KeyError as exc:
         raise DataFileError(f"{directory}: missing key {exc}", hint="compare with the shipped lexicon files") from exc

@@ -35,6 +35,7 @@ DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near"
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
               "southwestern", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DESCRIPTOR_SKIPPED = DIRECTIONS | {"the"}  # words `_describes` passes over
+DESTINATION_MARKERS = {"for", "to", "toward", "towards"}  # a place where someone went is not where the passage is
 
 
 def filter_bounds(bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -97,7 +98,7 @@ class PlaceTagger:
         previous: PlaceHit | None = None
         for start, end, anaphor in items:
             if anaphor is None:
-                hit = self._link(state, start, end)
+                hit = self._link(state, start, end, self._provinces_nearby(state, named, start, end))
             elif anaphor == "DISTRICT":
                 # the district named last, if it lies in the province the passage is about
                 same = focus_district and self.gazetteer.province_of(focus_district).key == focus_province
@@ -110,8 +111,9 @@ class PlaceTagger:
                 hit.descriptor, hit.head = True, previous.start
             state.places.append(hit)
             previous = hit
-            if hit.descriptor:
-                continue  # "Ghazni, 150 km southwest of Kabul": the passage stays in Ghazni
+            if hit.descriptor or start and lower[start - 1] in DESTINATION_MARKERS:
+                # "Ghazni, 150 km southwest of Kabul", "left for Kabul": the passage stays in Ghazni
+                continue
             place = self.gazetteer.places[hit.key]
             province = self.gazetteer.province_of(place.key)
             if place.kind == "city":
@@ -146,7 +148,17 @@ class PlaceTagger:
                 return False
         return True
 
-    def _link(self, state: DocState, start: int, end: int) -> PlaceHit | None:
+    def _provinces_nearby(self, state: DocState, named, start: int, end: int, window: int = 4) -> frozenset[str]:
+        """Provinces that a name within a few words could be ("Arghandab district of Kandahar
+        province", "Kandahar's Arghandab district")."""
+        found = set()
+        for s, e in named:
+            if (s, e) != (start, end) and (end <= s <= end + window or start - window <= e <= start):
+                found |= {k for k in self.gazetteer.place_names.get(fold(state.span_text(s, e)), ())
+                          if self.gazetteer.places[k].kind == "province"}
+        return frozenset(found)
+
+    def _link(self, state: DocState, start: int, end: int, provinces_nearby=frozenset()) -> PlaceHit | None:
         form = fold(state.span_text(start, end))
         candidates = self.gazetteer.place_names.get(form, set())
         cue = None
@@ -164,7 +176,7 @@ class PlaceTagger:
             cue = "city"
         elif before[-2:] == ["district", "of"] or before[-2:] == ["the", "district"]:
             cue = "district"  # "the district of Khash Rod", "the district Hazrat-e-Sultan"
-        link = link_place(self.gazetteer, candidates, cue)
+        link = link_place(self.gazetteer, candidates, cue, provinces_nearby)
         if link is None:
             return None
         return PlaceHit(start, end, link.key, link.confidence, link.rejected)

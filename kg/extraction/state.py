@@ -68,6 +68,7 @@ class DocState:
     attributions: list[Attribution] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     denied: list[EventRecord] = field(default_factory=list)  # negated or denied events: claims, never facts
+    described: list[EventRecord] = field(default_factory=list)  # "seized a new provincial capital": named later
     dropped: list[str] = field(default_factory=list)
     occupied: set[int] = field(default_factory=set)  # tokens already part of a place or actor mention
     actor_tokens: frozenset[int] | None = None  # tokens of actor mentions and their appositions, once known
