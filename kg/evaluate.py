@@ -127,16 +127,23 @@ def role_words(role: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", fold(role).replace("’", "'")) if w and w not in ROLE_FILLER]
 
 
+def role_head(role: str) -> str | None:
+    """The office noun: the last word, or the word before "of"/"for" ("member of the provincial
+    council", "chief of Helmand's health department", "spokesman for the president")."""
+    words = re.split(r"[^a-z0-9]+", fold(role).replace("’", "'"))
+    cut = next((i for i, w in enumerate(words) if w in ("of", "for") and i > 0), len(words))
+    head = [w for w in words[:cut] if w and w not in ROLE_FILLER]
+    return head[-1] if head else None
+
+
 def same_role(a: str, b: str) -> bool:
-    """Roles agree when they name the same office: the same head noun (last word), the same
-    former-ness, and one's words contained in the other's ("council member" ~ "provincial council
-    member", "member of the provincial council"; "spokesman" ~ "interior ministry spokesman")."""
+    """Roles agree when they name the same office: the same head noun, the same former-ness, and
+    one's words contained in the other's ("council member" ~ "provincial council member" ~ "member
+    of the provincial council"; "spokesman" ~ "interior ministry spokesman")."""
     wa, wb = role_words(a), role_words(b)
     if not wa or not wb or any((word in wa) != (word in wb) for word in DISTINCT_RANKS):
         return False
-    # "member of the provincial council" ends in its body, "provincial council member" in its head
-    same_head = wa[-1] == wb[-1] or "member" in wa and "member" in wb
-    return same_head and (set(wa) <= set(wb) or set(wb) <= set(wa))
+    return role_head(a) == role_head(b) and (set(wa) <= set(wb) or set(wb) <= set(wa))
 
 
 def same_name(a: str, b: str) -> bool:

@@ -34,6 +34,9 @@ def test_evaluate_tally_metrics():
     ("governor", "deputy governor", False),
     ("senator", "former senator", False),
     ("spokesman", "police chief", False),
+    ("chief of Helmand's health department", "health department chief", True),
+    ("spokesman of Marshal Dostum", "spokesman", True),
+    ("head of the media centre", "media centre", False),
 ])
 def test_evaluate_roles_agree_on_the_office(a, b, same):
     assert same_role(a, b) is same

@@ -20,10 +20,10 @@ from kg.extraction import lexicon as lexicon_module
 from kg.extraction.places import DIRECTIONS, filter_bounds
 from kg.extraction.records import Position
 from kg.extraction.sentences import normalised_pattern
-from kg.extraction.state import ActorHit, DocState
+from kg.extraction.state import ActorHit, DocState, PlaceHit
 from kg.slug import fold, slug
 
-DETERMINERS = {"a", "an", "the"}
+DETERMINERS = {"a", "an", "the", "another"}
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "dozen": 12, "dozens": 24, "hundred": 100, "hundreds": 200, "thousand": 1000}
 
@@ -203,7 +203,7 @@ class ActorTagger:
         lex = self.lexicon
         lower, texts, n = state.lower, state.texts, len(state.lower)  # token attributes without Token objects
         # left: modifiers, determiners, quantities ("about 250", "several pro-government")
-        left, former, size, determiner = t_start, False, None, False
+        left, former, size, determiner, place_key = t_start, False, None, False, None
         while left > 0:
             low, text = lower[left - 1], texts[left - 1]
             if low in lex.former_words:
@@ -221,11 +221,15 @@ class ActorTagger:
                 former = True  # "ex-governor": "ex", "-", "governor"
                 left -= 2
                 continue
+            elif (place := self._place_ending(state, left)) is not None and place.start and lower[place.start - 1] in DETERMINERS:
+                # "a Paktia provincial prosecutor", "the Kandahar police chief": the office's place
+                place.descriptor = True
+                place_key, left = place.key, place.start
+                continue
             else:
                 break
             left -= 1
         # possessive place before: "Sar-e Pul's council chief", "Helmand's health department chief"
-        place_key = None
         if left >= 2 and texts[left - 1] in ("'s", "’s"):
             place = next((p for p in state.places if p.end == left - 1), None)
             if place:
@@ -244,12 +248,23 @@ class ActorTagger:
                 place.descriptor = True
                 place_key = place_key or place.key
                 right = place.end + (1 if place.end < n and lower[place.end] in ("province", "city") else 0)
+                body = right + (1 if right < n and lower[right] == "provincial" else 0)
+                if body < n and lower[body] in self.office_bodies:
+                    # "member of the Kandahar provincial council": the body, located by the place
+                    end = body + 1
+                    while end < n and lower[end] in self.office_bodies:
+                        end += 1
+                    title = title + " of the " + " ".join(lower[right:end])
+                    right = end
             elif lower[right] == "of" and after < n and lower[after] in self.office_bodies:
                 # "member of the provincial council": the body names the office
                 end = after + 1
                 while end < n and lower[end] in self.office_bodies:
                     end += 1
-                title = title + " of the " + " ".join(lower[after:end])
+                possessed = self._possessed_body(state, end + 1) if end < n and texts[end] in ("'s", "’s") else None
+                end = possessed or end  # "commander of the army's 215th Corps"
+                title = title + " of the " + state.span_text(after, end).lower() if possessed else \
+                    title + " of the " + " ".join(lower[after:end])
                 right = end
             elif (organisation := next((h for h in state.actor_hits if h.start in (right + 1, after)
                                          and state.actors[h.actor].cls != "Person"), None)) is not None:
@@ -260,10 +275,12 @@ class ActorTagger:
                 end = after
                 while end < n and (texts[end][:1].isupper() or texts[end] in ("'s", "’s")) and end - after < 6:
                     end += 1
+                end = self._possessed_body(state, end) or end
                 title = title + " of " + state.span_text(after, end) if end > after else title
                 for place in state.places:  # "member of Afghanistan's National Assembly": not a place argument
                     if after <= place.start < end:
                         place.descriptor = True
+                        place_key = place_key or place.key
                 right = end
         position = Position(title=title, place_key=place_key, organisation_key=organisation_key, former=former)
 
@@ -279,22 +296,30 @@ class ActorTagger:
                     self._add_hit(state, start, end, actor)
             state.occupied.update(range(left, right))
             return
-        # apposition: "X, (a|the) title ..." or "X (the title ...)"
-        if left >= 2 and texts[left - 1] in (",", "("):
-            holder = self._holder_before(state, left - 1)
+        # apposition: "X, (a|the) title ...", "X (the title ...)", and a second title joined to the
+        # first ("X, a tribal elder and member of the provincial council")
+        joined = state.title_holders.get(left - 1) if left >= 2 and lower[left - 1] == "and" else None
+        if joined is not None or left >= 2 and texts[left - 1] in (",", "("):
+            holder = (joined, None) if joined is not None else self._holder_before(state, left - 1)
             if holder is not None:
                 actor, hit = holder
                 state.add_positions(actor, (position,))
                 if hit is not None:
                     hit.covers_end = right + (1 if right < n and texts[right] == ")" else 0)
                 state.occupied.update(range(left, right))
+                state.title_holders[right] = actor
                 return
-        # copula: "X was (also) a provincial lawmaker", "X is the governor of Y"
+        # copula: "X was (also) a provincial lawmaker", "X from Samangan was another lawmaker"
         copula = left - 1
         while copula > 0 and lower[copula] in ("also", "still", "now", "then"):
             copula -= 1
         if determiner and copula > 0 and lower[copula] in ("was", "is", "has been", "had been"):
-            holder = self._holder_before(state, copula)
+            subject_end = copula
+            origin = self._place_ending(state, copula)
+            if origin is not None and origin.start and lower[origin.start - 1] in ("from", "of", "in"):
+                subject_end = origin.start - 1
+                position = Position(**{**position.__dict__, "place_key": position.place_key or origin.key})
+            holder = self._holder_before(state, subject_end)
             if holder is not None:
                 state.add_positions(holder[0], (position,))
                 state.occupied.update(range(left, right))
@@ -306,6 +331,19 @@ class ActorTagger:
         cls = "Group" if plural or (size and size > 1) else "Person"
         actor = state.new_actor(cls=cls, label=label, positions=(position,), size=size if cls == "Group" else None)
         self._add_hit(state, left, right, actor.local_id, confidence=0.6)
+
+    def _possessed_body(self, state: DocState, start: int, reach: int = 4) -> int | None:
+        """After a possessive ("Helmand's", "the army's"): the end of the body it owns ("health
+        department", "215th Corps"), if a body word comes within `reach` plain words; else None."""
+        lower, texts = state.lower, state.texts
+        body = next((i for i in range(min(len(lower), start + reach) - 1, start - 1, -1) if lower[i] in self.office_bodies), None)
+        if body is None or not all(texts[i].isalnum() for i in range(start, body)):
+            return None
+        return body + 1
+
+    @staticmethod
+    def _place_ending(state: DocState, end: int) -> PlaceHit | None:
+        return next((p for p in state.places if p.end == end), None)
 
     def _names_after(self, state: DocState, start: int, *, several: bool) -> list[tuple[int, int, int]]:
         """People named right at `start` (and, when `several`, those listed after them with "and"/","):

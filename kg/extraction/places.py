@@ -144,8 +144,6 @@ class PlaceTagger:
             if not (text.isalpha() and text[:1].isupper() and text not in self.stopwords
                     and (form := fold(text)) not in self.gazetteer.place_names and form not in self.gazetteer.actor_names):
                 return False
-            if doc[i].is_sent_start:  # the only test that needs the Token, so it comes last
-                return False
         return True
 
     def _provinces_nearby(self, state: DocState, named, start: int, end: int, window: int = 4) -> frozenset[str]:
@@ -170,6 +168,8 @@ class PlaceTagger:
             cue = last  # the alias itself carries the kind: "Burka District", "Kunduz Province"
         elif after in ("province", "provinces", "city", "district", "town"):
             cue = after
+        elif after == "provincial":
+            cue = "province"  # "the Kandahar provincial council"
         elif before[-2:] == ["province", "of"] or before[-1:] == ["province"]:
             cue = "province"
         elif before[-2:] == ["city", "of"] or before[-2:] == ["town", "of"]:

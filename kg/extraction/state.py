@@ -74,6 +74,7 @@ class DocState:
     actor_tokens: frozenset[int] | None = None  # tokens of actor mentions and their appositions, once known
     excluded: set[int] = field(default_factory=set)  # tokens of insertions (relative clauses) outside any argument
     person_keys: dict[str, int] = field(default_factory=dict)  # person key -> actor local id
+    title_holders: dict[int, int] = field(default_factory=dict)  # end of a title in apposition -> its holder
     _starts: dict[str, list[int]] = field(default_factory=dict)  # for `within`
 
     def freeze_mentions(self) -> None:
