@@ -509,3 +509,48 @@ def test_extraction_place_described_in_the_lede_and_named_later(extracted):
     dated = extracted("On Friday the Taliban captured another provincial capital in the south.\n\n"
                       "Qalat had been seized on Wednesday.")
     assert [e.time.date for e in events_of(dated, "CaptureOfTerritory")] == ["2021-08-04"]
+
+
+def offices(extraction, name):
+    (actor,) = [a for a in extraction.actors if a.name == name]
+    return {(p.title, p.place_key) for p in actor.positions}
+
+
+@pytest.mark.parametrize(
+    "text, name, office",
+    [
+        ("Police said Rahim Jan was also a Zabul provincial prosecutor.", "Rahim Jan", ("provincial prosecutor", "province/zabul")),
+        ("Karim Shah from Zabul was another provincial lawmaker.", "Karim Shah", ("provincial lawmaker", "province/zabul")),
+        ("Nasir Ahmad Popal, head of Zabul's education department, said schools had closed.", "Nasir Ahmad Popal",
+         ("head of Zabul's education department", "province/zabul")),
+        ("Gunmen shot dead Haji Wali Jan Noorzai, a tribal elder and member of the Zabul provincial council.",
+         "Wali Jan Noorzai", ("member of the provincial council", "province/zabul")),
+    ],
+)
+def test_extraction_offices_in_varied_phrasing(extracted, text, name, office):
+    assert office in offices(extracted(text), name)
+
+
+def test_extraction_name_at_a_sentence_start_keeps_its_surname(extracted):
+    x = extracted("Gul Agha Wardak, the police chief of Zabul province, surrendered in Qalat on Friday.")
+    assert offices(x, "Gul Agha Wardak") == {("police chief", "province/zabul")}
+    assert all("province/wardak" not in e.places for e in x.events)
+
+
+def test_extraction_companions_share_the_subjects_role(extracted):
+    x = extracted("The police chief surrendered to the Taliban in Qalat together with 22 policemen.")
+    (surrender,) = events_of(x, "Surrender")
+    affected = [x.actor(p.actor) for p in surrender.participants if p.role == "AffectedRole"]
+    assert [a.label for a in affected] == ["The police chief", "22 policemen"] and affected[1].size == 22
+
+
+def test_extraction_unnamed_victim_is_the_person_named_later(extracted):
+    x = extracted("Gunmen killed the head of the Zabul provincial council in Qalat on Friday.\n\n"
+                  "Abdul Rauf Popal, a former judge, was shot dead outside his house after Friday prayers, police said.")
+    (killing,) = events_of(x, "Assassination")
+    (victim,) = [x.actor(p.actor) for p in killing.participants if p.role == "AffectedRole"]
+    assert victim.name == "Abdul Rauf Popal" and killing.places == ("city/qalat",)
+    assert any(p.title.startswith("head") for p in victim.positions)
+    two = extracted("Gunmen killed the head of the Zabul provincial council in Qalat on Friday.\n\n"
+                    "Abdul Rauf Popal, a former judge, was shot dead in Kandahar on Monday, police said.")
+    assert len(events_of(two, "Assassination")) == 2

@@ -271,6 +271,10 @@ class ActorTagger:
                 # "spokesman of/for the Taliban": the office belongs to an organisation
                 organisation_key = state.actors[organisation.actor].key
                 right = organisation.end
+                if right < n and texts[right] in ("'s", "’s") and (body := self._possessed_body(state, right + 1)):
+                    # "head of the government's media and information centre": the organisation's body
+                    title = title + " of " + state.span_text(t_end + 1, body)
+                    right = body
             elif lower[right] == "of" and after < n and texts[after][:1].isupper():
                 end = after
                 while end < n and (texts[end][:1].isupper() or texts[end] in ("'s", "’s")) and end - after < 6:

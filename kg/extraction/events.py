@@ -136,6 +136,7 @@ class EventTagger:
             state.events.extend(self._targeted(state, folded))
         state.events = name_described(state.events, state.described, self.gazetteer)
         state.events = merge_reports(state.events, self.gazetteer, people=lambda a: state.actors[a].cls == "Person")
+        state.events = name_unnamed_victims(state, self.gazetteer)
         state.events = merge_headline(state.events, self._headline_end(state, doc), self.gazetteer)
         return doc
 
@@ -228,6 +229,10 @@ class EventTagger:
         for role, actor in roles.items():
             if actor is not None and all(p.actor != actor for p in participants):
                 participants.append(Participant(actor, role_names[role]))
+        subject_role = next((role_names[r] for r in ("affected", "agent") if r in roles and positions[r] == "before"), None)
+        for actor in self._companions(state, span.end, right) if subject_role else ():
+            if all(p.actor != actor for p in participants):
+                participants.append(Participant(actor, subject_role))
         begin, end = sentence_span(state, sent.start, sent.end)
         mention = EventMention(
             trigger=TextSpan(span.start_char, span.end_char, span.text),
@@ -360,6 +365,18 @@ class EventTagger:
                     if hit is not None and self.gazetteer.places[hit.key].kind in kinds:
                         return [hit.key]
         return []
+
+    def _companions(self, state: DocState, start: int, right: int) -> list[int]:
+        """Actors named after "together with", "along with" in [start, right): they share the subject's role."""
+        lower, found = state.lower, []
+        for i in range(start, right):
+            for marker in self.lexicon.comitatives:
+                if lower[i:i + len(marker)] == list(marker):
+                    after = i + len(marker)
+                    hit = next((h for h in state.within("actor_hits", after, after + 4)), None)
+                    if hit is not None and hit.end <= right:
+                        found.append(hit.actor)
+        return found
 
     def _coordinated(self, doc, trigger_start, left) -> bool:
         lower = doc._.kg.lower
@@ -768,6 +785,38 @@ def name_described(events: list[EventRecord], described: list[tuple[str, EventRe
                                                "participants": event.participants or lede.participants})
                 break
     return events
+
+
+def name_unnamed_victims(state: DocState, gazetteer) -> list[EventRecord]:
+    """"Gunmen killed the head of the media centre in Kabul on Friday ... Dawa Khan Menapal was shot
+    dead in his car after Friday prayers": when one article tells one targeted killing of an unnamed
+    office holder and one of a named person, on agreeing dates and places, they are one killing and
+    the office holder is that person (the office becomes one of the person's positions)."""
+    events = state.events
+
+    def victims(event: EventRecord, named: bool) -> list[int]:
+        return [p.actor for p in event.participants if p.role == "AffectedRole" and state.actors[p.actor].cls == "Person"
+                and bool(state.actors[p.actor].name) == named and (named or state.actors[p.actor].positions)]
+
+    killings = [e for e in events if e.type == "Assassination"]
+    unnamed = [e for e in killings if victims(e, False) and not victims(e, True)]
+    named = [e for e in killings if victims(e, True) and not victims(e, False)]
+    if len(unnamed) != 1 or len(named) != 1:
+        return events  # several killings: no way to tell which is which
+    (anonymous,), (known,) = unnamed, named
+    if not (_agree(anonymous.time.date if anonymous.time else None, known.time.date if known.time else None)
+            and _agree(_main_place(anonymous.places, gazetteer), _main_place(known.places, gazetteer))):
+        return events
+    office_holder, person = victims(anonymous, False)[0], victims(known, True)[0]
+    state.add_positions(person, state.actors[office_holder].positions)
+    first, second = sorted((anonymous, known), key=lambda e: e.trigger.begin)
+    participants = tuple(Participant(person, p.role) if p.actor == office_holder else p for p in first.participants)
+    participants += tuple(p for p in second.participants if p.actor != office_holder and p not in participants)
+    merged = EventRecord(**{**first.__dict__, "mentions": first.mentions + second.mentions,
+                            "participants": participants, "places": first.places or second.places,
+                            "time": first.time if first.time and first.time.date else (second.time or first.time),
+                            "counts": first.counts or second.counts})
+    return [merged if e is first else e for e in events if e is not second]
 
 
 def merge_headline(events: list[EventRecord], headline_end: int, gazetteer) -> list[EventRecord]:

@@ -73,6 +73,7 @@ class Lexicon:
     name_stopwords: frozenset[str]
     honorifics: frozenset[str]
     boilerplate: tuple[tuple[str, ...], ...] = ()
+    comitatives: tuple[tuple[str, ...], ...] = ()
 
 
 def _read(path: Path) -> dict:
@@ -165,6 +166,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             approximators=tuple(titles["approximators"]),
             name_stopwords=frozenset(actors["names"]["stopwords"]),
             honorifics=frozenset(actors["names"]["honorifics"]),
+            comitatives=tuple(tuple(v.lower().split()) for v in language.get("events", {}).get("comitatives", ())),
             boilerplate=tuple(tuple(v.lower().split()) for v in language.get("sentences", {}).get("boilerplate", ())),
         )
     except KeyError as exc:
