@@ -13,6 +13,7 @@ Rules, in order (documented in the README):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.gazetteer import Gazetteer, Place
@@ -34,9 +35,9 @@ def _preference(place: Place) -> int:
 
 
 def link_place(gazetteer: Gazetteer, candidates: set[str], cue: str | None,
-               provinces_nearby: frozenset[str] = frozenset()) -> Link | None:
+               provinces_nearby: Callable[[], frozenset[str]] = frozenset) -> Link | None:
     """Choose one of `candidates` (gazetteer keys sharing a surface form) given a context cue and
-    the keys of provinces named next to the mention."""
+    a function giving the keys of provinces named next to the mention (called only when needed)."""
     places = sorted((gazetteer.places[k] for k in candidates), key=lambda p: (_preference(p), p.key))
     if not places:
         return None
@@ -47,7 +48,8 @@ def link_place(gazetteer: Gazetteer, candidates: set[str], cue: str | None,
             return Link(chosen[0].key, 0.95, tuple(p.key for p in places if p is not chosen[0]))
         if len(chosen) > 1:
             # two districts of one name: the province named with it decides, else it stays unlinked
-            located = [p for p in chosen if p.province in provinces_nearby]
+            nearby = provinces_nearby()
+            located = [p for p in chosen if p.province in nearby]
             if len(located) == 1:
                 return Link(located[0].key, 0.9, tuple(p.key for p in places if p is not located[0]))
             return None

@@ -13,17 +13,17 @@ Captures make one event per captured place; other types one event per trigger.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from kg import gazetteer as gazetteer_module
 from kg.errors import DataFileError
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction.actors import parse_number
+from kg.extraction.places import filter_bounds
 from kg.gazetteer import most_specific
 from kg.extraction.records import EventMention, EventRecord, Participant, TextSpan
 from kg.extraction.sentences import sentence_span
@@ -55,9 +55,10 @@ class EventTagger:
         self.gazetteer = gazetteer or gazetteer_module.default()
         self.lexicon = lexicon or lexicon_module.default()
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.patterns = Matcher(nlp.vocab)
-        # Words every token pattern needs: the Matcher is skipped for documents without them.
-        self.pattern_words: list[list[set[str]]] = []
+        # Token patterns, one Matcher per pattern, each with the words it needs (for each obligatory
+        # token with literal words, the words it accepts): a Matcher runs only on sentences that
+        # hold its words, as token patterns are costly.
+        self.patterns: list[tuple[list[set[str]], Matcher]] = []
         self.irrealis_starts = {phrase[0] for phrase in self.lexicon.irrealis}
         self.only_country = self.gazetteer.only_country
         # one-word casualty triggers ("killed", "wounded"): a sentence with them tells a concrete incident
@@ -66,36 +67,46 @@ class EventTagger:
         for index, trigger in enumerate(self.lexicon.triggers):
             if trigger.phrases:
                 self.phrases.add(str(index), [nlp.make_doc(p) for p in trigger.phrases])
-            if trigger.patterns:
-                # per pattern: for each obligatory token with literal words, the words it accepts
-                self.pattern_words += [[{t["LOWER"]} if isinstance(t["LOWER"], str) else set(t["LOWER"]["IN"])
-                                        for t in p if "OP" not in t and (isinstance(t.get("LOWER"), str)
-                                                                         or isinstance(t.get("LOWER"), dict) and "IN" in t["LOWER"])]
-                                       for p in trigger.patterns]
+            for pattern in trigger.patterns:
+                needed = [{t["LOWER"]} if isinstance(t["LOWER"], str) else set(t["LOWER"]["IN"])
+                          for t in pattern if "OP" not in t and (isinstance(t.get("LOWER"), str)
+                                                                 or isinstance(t.get("LOWER"), dict) and "IN" in t["LOWER"])]
+                matcher = Matcher(nlp.vocab)
                 try:
-                    self.patterns.add(str(index), [list(p) for p in trigger.patterns])
+                    matcher.add(str(index), [list(pattern)])
                 except (ValueError, KeyError) as exc:  # spaCy validates token patterns
                     raise DataFileError(f"events lexicon: trigger #{index + 1} ({trigger.type}) has a bad pattern: {exc}") from exc
+                self.patterns.append((needed, matcher))
+        self.pattern_anchors = {word for needed, _ in self.patterns if needed for word in needed[0]}
+        self.pattern_anywhere = any(not needed for needed, _ in self.patterns)  # a pattern with no literal word
 
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
         state.freeze_mentions()
-        words = set(state.lower)
         matches = list(self.phrases(doc))
         holds = lambda present, needed: all(alternatives & present for alternatives in needed)  # noqa: E731
-        if any(holds(words, needed) for needed in self.pattern_words):
-            # token patterns are costly: run them only on sentences holding the words they need
-            for sent in state.sentences(doc):
-                here = set(state.lower[sent.start:sent.end])
-                if any(holds(here, needed) for needed in self.pattern_words):
-                    matches += [(m, s + sent.start, e + sent.start) for m, s, e in self.patterns(doc[sent.start:sent.end])]
-        found = [(doc[s:e], int(doc.vocab.strings[m])) for m, s, e in matches]
-        by_span = {}
-        for span, index in found:
-            by_span.setdefault((span.start, span.end), index)
-        spans = filter_spans([span for span, _ in found])
+        # token patterns are costly: run them only on sentences holding the words one of them needs
+        # (found from the tokens holding a pattern's first needed word)
+        anchors = self.pattern_anchors
         sentence_starts = [s.start for s in state.sentences(doc)]
-        span_starts = [s.start for s in spans]  # filter_spans sorts by start
+        if self.pattern_anywhere:
+            candidates = range(len(sentence_starts))
+        else:
+            candidates = sorted({bisect_right(sentence_starts, i) - 1 for i, word in enumerate(state.lower) if word in anchors})
+        for index in candidates:
+            sent = state.sentences(doc)[index]
+            here = set(state.lower[sent.start:sent.end])
+            span = None
+            for needed, matcher in self.patterns:
+                if holds(here, needed):
+                    span = span or doc[sent.start:sent.end]
+                    matches += [(m, s + sent.start, e + sent.start) for m, s, e in matcher(span)]
+        by_span = {}
+        strings = doc.vocab.strings
+        for m, s, e in matches:
+            by_span.setdefault((s, e), int(strings[m]))
+        spans = [doc[s:e] for s, e in filter_bounds(list(by_span))]  # Span objects only for the kept
+        span_starts = [s.start for s in spans]  # filter_bounds sorts by start
         for sent in state.sentences(doc):
             in_sentence = spans[bisect_left(span_starts, sent.start):bisect_left(span_starts, sent.end)]
             if not in_sentence or self._boilerplate(state, sent.start, sent.end):
@@ -285,7 +296,9 @@ class EventTagger:
 
     def _boilerplate(self, state: DocState, start: int, end: int) -> bool:
         """A link to another story ("Read Also: ..."): an opener from the lexicon, then a colon."""
-        words = [w for w in state.lower[start:min(end, start + 6)] if not w.isspace()]
+        if ":" not in state.lower[start:min(end, start + 8)]:
+            return False
+        words = [w for w in state.lower[start:min(end, start + 8)] if not w.isspace()]
         return any(words[:len(opener)] == list(opener) and words[len(opener):len(opener) + 1] == [":"]
                    for opener in self.lexicon.boilerplate)
 

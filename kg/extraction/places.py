@@ -98,7 +98,7 @@ class PlaceTagger:
         previous: PlaceHit | None = None
         for start, end, anaphor in items:
             if anaphor is None:
-                hit = self._link(state, start, end, self._provinces_nearby(state, named, start, end))
+                hit = self._link(state, start, end, lambda s=start, e=end: self._provinces_nearby(state, named, s, e))
             elif anaphor == "DISTRICT":
                 # the district named last, if it lies in the province the passage is about
                 same = focus_district and self.gazetteer.province_of(focus_district).key == focus_province
@@ -156,7 +156,9 @@ class PlaceTagger:
                           if self.gazetteer.places[k].kind == "province"}
         return frozenset(found)
 
-    def _link(self, state: DocState, start: int, end: int, provinces_nearby=frozenset()) -> PlaceHit | None:
+    def _link(self, state: DocState, start: int, end: int, provinces_nearby=frozenset) -> PlaceHit | None:
+        """Link the name at [start, end); `provinces_nearby()` gives the provinces named next to it,
+        asked only when two places of one kind share the name."""
         form = fold(state.span_text(start, end))
         candidates = self.gazetteer.place_names.get(form, set())
         cue = None
