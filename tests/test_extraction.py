@@ -554,3 +554,40 @@ def test_extraction_unnamed_victim_is_the_person_named_later(extracted):
     two = extracted("Gunmen killed the head of the Zabul provincial council in Qalat on Friday.\n\n"
                     "Abdul Rauf Popal, a former judge, was shot dead in Kandahar on Monday, police said.")
     assert len(events_of(two, "Assassination")) == 2
+
+
+def test_extraction_own_act_claimed_is_dated_by_the_claim(extracted):
+    x = extracted("The Taliban on Wednesday claimed to have seized the town of Qalat.")
+    assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [(("city/qalat",), "2021-08-04")]
+    reported = extracted("The Taliban said on Wednesday that fighters had seized the town of Qalat.")
+    assert [e.time for e in events_of(reported, "CaptureOfTerritory")] == [None]
+
+
+def test_extraction_laying_siege_to_a_city_makes_it_the_city(extracted):
+    x = extracted("Fighting went on in Farah. Fighters have also laid siege to Qalat, the capital of Zabul province. "
+                  "Residents said the city had been cut off since Tuesday morning.")
+    assert {e.places for e in events_of(x, "Siege")} == {("city/qalat",)}
+
+
+def test_extraction_withdrawal_to_a_base_outside_the_city(extracted):
+    x = extracted("Fighters overran Qalat in Zabul province. He said officials had retreated to the airport outside the city.")
+    assert [e.places for e in events_of(x, "Withdrawal")] == [("city/qalat",)]
+
+
+def test_extraction_arrest_happens_where_the_passage_is(extracted):
+    x = extracted("In Qalat, gunmen shot dead a tribal elder on Monday. Police said they had arrested two suspects.")
+    assert [e.places for e in events_of(x, "Arrest")] == [("city/qalat",)]
+
+
+def test_extraction_killing_of_several_is_no_assassination(extracted):
+    several = extracted("In Qalat, gunmen on Saturday shot dead a village elder and two of his sons.")
+    one = extracted("In Qalat, gunmen on Saturday shot dead a village elder.")
+    assert [e.type for e in several.events] == ["Killing"]
+    assert [e.type for e in one.events] == ["Assassination"]
+
+
+def test_extraction_coordinated_subjects_share_the_role(extracted):
+    x = extracted("Officials in Qalat said dozens of soldiers and policemen had joined the movement.")
+    (defection,) = events_of(x, "Defection")
+    labels = sorted(x.actor(p.actor).label for p in defection.participants if p.role == "AffectedRole")
+    assert labels == ["dozens of soldiers", "policemen"]

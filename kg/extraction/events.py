@@ -38,6 +38,7 @@ REDUCED_RELATIVE_NEXT = {"in", "by", "during", "at", "near", "since", "over", "a
 SKIPPABLE = {"already", "also", "reportedly", "then", "now", "completely", "fully", "recently", "allegedly", "have", "has", "had"}
 COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "injured", "Displacement": "displaced"}
 VIOLENCE = {"Attack", "ArmedClash", "Airstrike"}
+LOCAL_EVENTS = {"Arrest"}  # events that happen where the passage is set when no place is named
 CASUALTIES = {"Killing", "Injury"}
 OPENING_WORDS = {"on", "in", "by", "late", "early", "also", "then", "and", "but", "\n"}  # before an opening time
 TEMPORAL_LINKS = {"after", "before", "since", "until", "following", "ago", "earlier", "later", "then"}
@@ -46,6 +47,7 @@ NOMINAL_ENDINGS = ("ing", "ion", "ack", "acks", "ings", "ure")
 # the place is the one the passage is about.
 PLACE_FROM_CONTEXT = {"Surrender", "Defection", "Withdrawal"}
 DESCRIBED_KINDS = {"city": "city", "capital": "city", "town": "city", "district": "district", "province": "province"}
+LANDMARK_WORDS = {"outside", "near", "around", "outskirts"}  # "a base outside the city"
 CAPITAL_OF_SKIPPED = {"of", "the", "province", "northern", "southern", "eastern", "western", "central",
                       "northeastern", "northwestern", "southeastern", "southwestern"}  # "capital of the province of"
 
@@ -190,9 +192,10 @@ class EventTagger:
             places = self._entered_place(state, sent.start, span.start, trigger.place_kinds)
         if not places and (trigger.type in PLACE_FROM_CONTEXT or trigger.type in VIOLENCE) and previous_places:
             places = list(previous_places)  # "X fell after the militia withdrew": one setting for the sentence
-        if not places and trigger.type in VIOLENCE and any(w in self.casualty_words for w in state.lower[sent.start:sent.end]):
-            # "14 civilians had been killed in fighting since Friday": an incident with casualties
-            # happened where the passage is set
+        if not places and (trigger.type in LOCAL_EVENTS or trigger.type in VIOLENCE and any(
+                w in self.casualty_words for w in state.lower[sent.start:sent.end])):
+            # "14 civilians had been killed in fighting since Friday", "police said they had arrested
+            # two suspects": an incident with casualties, an arrest, happened where the passage is set
             focus = self._focus_place(state, span.start, sentence_starts)
             places = [focus] if focus else places
         main = roles.get("affected") or roles.get("agent")
@@ -241,7 +244,11 @@ class EventTagger:
             if actor is not None and all(p.actor != actor for p in participants):
                 participants.append(Participant(actor, role_names[role]))
         subject_role = next((role_names[r] for r in ("affected", "agent") if r in roles and positions[r] == "before"), None)
-        for actor in self._companions(state, span.end, right) if subject_role else ():
+        subject_actor = next((roles[r] for r in ("affected", "agent") if r in roles and positions[r] == "before"), None)
+        companions = self._companions(state, span.end, right) if subject_role else []
+        if subject_actor is not None:
+            companions = self._conjuncts(state, subject_actor, left, span.start) + companions
+        for actor in companions:
             if all(p.actor != actor for p in participants):
                 participants.append(Participant(actor, subject_role))
         begin, end = sentence_span(state, sent.start, sent.end)
@@ -289,10 +296,20 @@ class EventTagger:
         out = []
         for r in records:
             victims = [state.actors[p.actor] for p in r.participants if p.role == "AffectedRole"]
-            if r.type == "Killing" and victims and all(v.cls == "Person" and (v.name or v.positions) for v in victims):
+            if r.type == "Killing" and victims and all(v.cls == "Person" and (v.name or v.positions) for v in victims) \
+                    and not EventTagger._more_victims(state, r):
                 r = EventRecord(**{**r.__dict__, "type": "Assassination"})
             out.append(r)
         return out
+
+    @staticmethod
+    def _more_victims(state: DocState, record: EventRecord) -> bool:
+        """"shot dead a village elder and two of his sons": the victims named go on with a count."""
+        victim = next(p.actor for p in record.participants if p.role == "AffectedRole")
+        hit = next((h for h in state.actor_hits if h.actor == victim and state.begins[h.start] >= record.trigger.end), None)
+        end = max(hit.end, hit.covers_end) if hit else None
+        return end is not None and end + 1 < len(state.lower) and state.lower[end] == "and" and (
+            parse_number(state.texts[end + 1]) is not None or state.lower[end + 1] in ("several", "many", "his", "her", "their"))
 
     def _boilerplate(self, state: DocState, start: int, end: int) -> bool:
         """A link to another story ("Read Also: ..."): an opener from the lexicon, then a colon."""
@@ -378,6 +395,22 @@ class EventTagger:
                     if hit is not None and self.gazetteer.places[hit.key].kind in kinds:
                         return [hit.key]
         return []
+
+    @staticmethod
+    def _conjuncts(state: DocState, actor: int, left: int, before: int) -> list[int]:
+        """Actors coordinated with `actor`'s mention before `before`: "soldiers and policemen",
+        "officials, soldiers and policemen" share its role."""
+        hits = [h for h in state.within("actor_hits", left, before) if h.end <= before]
+        index = next((i for i in range(len(hits) - 1, -1, -1) if hits[i].actor == actor), None)
+        found = []
+        while index:
+            previous, current = hits[index - 1], hits[index]
+            between = state.lower[max(previous.end, previous.covers_end):current.start]
+            if between not in (["and"], [","], [",", "and"]):
+                break
+            found.append(previous.actor)
+            index -= 1
+        return found
 
     def _companions(self, state: DocState, start: int, right: int) -> list[int]:
         """Actors named after "together with", "along with" in [start, right): they share the subject's role."""
@@ -493,7 +526,8 @@ class EventTagger:
         if not destinations:  # "withdrew to a base near Kabul airport": Kabul is where they went
             lower = state.lower
             # (only after the trigger: "began to withdraw from Kunduz" has an infinitive "to")
-            candidates = [h for h in candidates if h.start < span.start or
+            # ("to a base outside the city": the city is where they were, a landmark for the base)
+            candidates = [h for h in candidates if h.start < span.start or lower[h.start - 1] in LANDMARK_WORDS or
                           not any(w in ("to", "toward", "towards", "into") for w in lower[max(span.end, h.start - 5):h.start])]
         chains = []
         if position in ("after", "any"):
@@ -596,7 +630,8 @@ class EventTagger:
         current = max(i for i, start in enumerate(sentence_starts) if start <= before)
         horizon = sentence_starts[max(0, current - sentences_back)]
         for hit in reversed(state.places):
-            if horizon <= hit.start < before and self.gazetteer.places[hit.key].kind != "country":
+            # (a place in a description or an office - "the former governor of Balkh" - sets no scene)
+            if horizon <= hit.start < before and not hit.descriptor and self.gazetteer.places[hit.key].kind != "country":
                 return hit.key
         return None
 
@@ -663,7 +698,16 @@ class EventTagger:
                    and all(w in OPENING_WORDS for w in state.lower[sent_start:t.start])
                    and not any(t.end <= a.verb < span.start for a in state.attributions if not a.prefix)
                    and not any(w in TEMPORAL_LINKS for w in state.lower[t.end:span.start])]
-        return opening[0].value if opening else None
+        if opening:
+            return opening[0].value
+        # "The Taliban on Wednesday claimed to have seized X": one's own act claimed with a perfect
+        # infinitive is dated by the claim
+        verb = span.start - 3
+        if verb >= sent_start and state.lower[verb + 1:span.start] == ["to", "have"] and any(
+                a.verb == verb for a in state.attributions):
+            claim = [t for t in state.within("times", sent_start, verb) if t.end <= verb and past(t)]
+            return claim[-1].value if claim else None
+        return None
 
     def _counts(self, doc, event_type, span, left, right):
         prop = COUNT_PROPERTY.get(event_type)

@@ -74,6 +74,7 @@ class Lexicon:
     honorifics: frozenset[str]
     boilerplate: tuple[tuple[str, ...], ...] = ()
     comitatives: tuple[tuple[str, ...], ...] = ()
+    destinations: tuple[tuple[str, ...], ...] = ()
 
 
 def _read(path: Path) -> dict:
@@ -166,6 +167,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             approximators=tuple(titles["approximators"]),
             name_stopwords=frozenset(actors["names"]["stopwords"]),
             honorifics=frozenset(actors["names"]["honorifics"]),
+            destinations=tuple(tuple(v.lower().split()) for v in language.get("places", {}).get("destinations", ())),
             comitatives=tuple(tuple(v.lower().split()) for v in language.get("events", {}).get("comitatives", ())),
             boilerplate=tuple(tuple(v.lower().split()) for v in language.get("sentences", {}).get("boilerplate", ())),
         )

@@ -35,7 +35,6 @@ DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near"
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
               "southwestern", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DESCRIPTOR_SKIPPED = DIRECTIONS | {"the"}  # words `_describes` passes over
-DESTINATION_MARKERS = {"for", "to", "toward", "towards"}  # a place where someone went is not where the passage is
 
 
 def filter_bounds(bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -56,6 +55,7 @@ class PlaceTagger:
         self.gazetteer = gazetteer or gazetteer_module.default()
         lex = lexicon or lexicon_module.default()
         self.only_country = self.gazetteer.only_country  # "the country" with one country known
+        self.destinations = lex.destinations
         self.office_words = {w for title in lex.titles for w in title.split()}
         self.stopwords = lex.name_stopwords | lex.honorifics | {w.title() for w in lex.titles if " " not in w}
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
@@ -111,7 +111,7 @@ class PlaceTagger:
                 hit.descriptor, hit.head = True, previous.start
             state.places.append(hit)
             previous = hit
-            if hit.descriptor or start and lower[start - 1] in DESTINATION_MARKERS:
+            if hit.descriptor or self._destination(lower, start):
                 # "Ghazni, 150 km southwest of Kabul", "left for Kabul": the passage stays in Ghazni
                 continue
             place = self.gazetteer.places[hit.key]
@@ -123,6 +123,11 @@ class PlaceTagger:
             if province is not None:
                 focus_province = province.key
         return doc
+
+    def _destination(self, lower: list[str], start: int) -> bool:
+        """Is the place at `start` where someone went ("left for Kabul")? (`the` may stand between)"""
+        end = start - 1 if start and lower[start - 1] == "the" else start
+        return any(lower[max(0, end - len(words)):end] == list(words) for words in self.destinations)
 
     @staticmethod
     def _title_case_tokens(state, doc: Doc) -> set[int]:
