@@ -591,3 +591,23 @@ def test_extraction_coordinated_subjects_share_the_role(extracted):
     (defection,) = events_of(x, "Defection")
     labels = sorted(x.actor(p.actor).label for p in defection.participants if p.role == "AffectedRole")
     assert labels == ["dozens of soldiers", "policemen"]
+
+
+def test_extraction_the_area_is_the_place_named_last(extracted):
+    x = extracted("The Taliban attacked Qalat on Monday. There is still heavy fighting in the area.")
+    assert [e.places for e in events_of(x, "ArmedClash")] == [("city/qalat",)]
+    nothing = extracted("There is still heavy fighting in the area.")
+    assert events_of(nothing, "ArmedClash") == []
+
+
+def test_extraction_unnamed_places_keep_a_named_one_out(extracted):
+    x = extracted("Hundreds of people have been displaced by fighting in northern provinces and are now in Kabul.")
+    assert events_of(x, "ArmedClash") == []
+    y = extracted("Fighters overran Qalat on Monday. Jets launched attacks on Taliban targets in several regional "
+                  "capitals, and many civilians were killed.")
+    assert all(e.places == () for e in y.events if e.type in ("Attack", "Airstrike"))
+
+
+def test_extraction_facing_off_is_a_clash_in_each_city(extracted):
+    x = extracted("The army continued to face off against the Taliban in Qalat and Lashkar Gah.")
+    assert sorted(e.places for e in events_of(x, "ArmedClash")) == [("city/lashkar-gah",), ("city/qalat",)]

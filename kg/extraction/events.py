@@ -190,9 +190,11 @@ class EventTagger:
                               destinations=trigger.destinations)
         if not places and trigger.type == "CaptureOfTerritory":
             places = self._entered_place(state, sent.start, span.start, trigger.place_kinds)
-        if not places and (trigger.type in PLACE_FROM_CONTEXT or trigger.type in VIOLENCE) and previous_places:
+        if not places and (trigger.type in PLACE_FROM_CONTEXT or trigger.type in VIOLENCE) and previous_places \
+                and not self._unnamed_places(state, left, right):
             places = list(previous_places)  # "X fell after the militia withdrew": one setting for the sentence
-        if not places and (trigger.type in LOCAL_EVENTS or trigger.type in VIOLENCE and any(
+        unnamed = not places and self._unnamed_places(state, left, right)  # "in several regional capitals"
+        if not places and not unnamed and (trigger.type in LOCAL_EVENTS or trigger.type in VIOLENCE and any(
                 w in self.casualty_words for w in state.lower[sent.start:sent.end])):
             # "14 civilians had been killed in fighting since Friday", "police said they had arrested
             # two suspects": an incident with casualties, an arrest, happened where the passage is set
@@ -534,9 +536,11 @@ class EventTagger:
             # a pattern trigger can hold its place ("entered Ghazni and raised their flag")
             after = [h for h in candidates if h.start >= span.start]
             if after and any(state.lower[i] in self.lexicon.place_sets and state.lower[i + 1] != "of"
-                             and self._counted(state, i) for i in range(span.end, after[0].start)):
+                             and (self._counted(state, i) or "in" in state.lower[max(span.end, i - 3):i])
+                             for i in range(span.end, after[0].start)):
                 # "captured three districts in the province": unnamed places inside the one named
-                # (but "the five provincial capitals of Zaranj, Sheberghan ..." names them)
+                # (but "the five provincial capitals of Zaranj, Sheberghan ..." names them); "displaced
+                # in fighting in northern provinces and now in Kabul": the place named is elsewhere
                 after = []
             chains.append(self._chain(doc, after, span.start, trigger=range(span.start, span.end)))
         if position in ("before", "any"):
@@ -565,6 +569,16 @@ class EventTagger:
             return None
         capital = self.gazetteer.capital_of(hit.key)
         return capital.key if capital else None
+
+    def _unnamed_places(self, state: DocState, left: int, right: int) -> bool:
+        """Does the clause set its event in places it does not name ("in several regional capitals",
+        "in northern provinces", "across the country's districts")? Then no other place is its place."""
+        lower = state.lower
+        for i in range(left, right):
+            if lower[i] in self.lexicon.place_sets and (i + 1 >= len(lower) or lower[i + 1] != "of"):
+                if any(w in ("in", "across", "throughout") for w in lower[max(left, i - 4):i]):
+                    return True
+        return False
 
     def _counted(self, state: DocState, noun: int) -> bool:
         """Is the plural noun at `noun` counted ("three districts", "two more provincial capitals",

@@ -29,6 +29,7 @@ ANAPHORS = {
     "centre": ("DISTRICT", {"district"}, True),
     "center": ("DISTRICT", {"district"}, True),
     "headquarters": ("DISTRICT", {"district"}, True),
+    "area": ("AREA", {"same", "surrounding", "whole", "entire"}, False),  # "heavy fighting in the area"
 }
 DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near", "seat", "which", "province", "city", "just",
                       "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -94,7 +95,7 @@ class PlaceTagger:
         anaphors = [a for a in set(anaphors) if not any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in anaphors)]
         items = [(s, e, None) for s, e in named] + sorted(anaphors)
         items.sort()
-        focus_province = focus_city = focus_district = None
+        focus_province = focus_city = focus_district = focus_last = None
         previous: PlaceHit | None = None
         for start, end, anaphor in items:
             if anaphor is None:
@@ -103,6 +104,9 @@ class PlaceTagger:
                 # the district named last, if it lies in the province the passage is about
                 same = focus_district and self.gazetteer.province_of(focus_district).key == focus_province
                 hit = PlaceHit(start, end, focus_district, 0.6, anaphoric=True) if same else None
+            elif anaphor == "AREA":
+                # "the area": the place the passage named last (never a country)
+                hit = PlaceHit(start, end, focus_last, 0.6, anaphoric=True) if focus_last else None
             else:
                 hit = self._resolve(start, end, anaphor, focus_province, focus_city)
             if hit is None:
@@ -115,6 +119,8 @@ class PlaceTagger:
                 # "Ghazni, 150 km southwest of Kabul", "left for Kabul": the passage stays in Ghazni
                 continue
             place = self.gazetteer.places[hit.key]
+            if place.kind != "country":
+                focus_last = place.key
             province = self.gazetteer.province_of(place.key)
             if place.kind == "city":
                 focus_city = place.key
