@@ -611,3 +611,11 @@ def test_extraction_unnamed_places_keep_a_named_one_out(extracted):
 def test_extraction_facing_off_is_a_clash_in_each_city(extracted):
     x = extracted("The army continued to face off against the Taliban in Qalat and Lashkar Gah.")
     assert sorted(e.places for e in events_of(x, "ArmedClash")) == [("city/lashkar-gah",), ("city/qalat",)]
+
+
+def test_extraction_office_owned_by_an_organisation_and_where_its_holder_was(extracted):
+    x = extracted("Gunmen assassinated the Taliban's media chief in Qalat on Friday.")
+    (killing,) = events_of(x, "Assassination")
+    (victim,) = [x.actor(p.actor) for p in killing.participants if p.role == "AffectedRole"]
+    assert [(p.title, p.organisation_key) for p in victim.positions] == [("media chief", "actor/taliban")]
+    assert killing.places == ("city/qalat",)

@@ -229,14 +229,20 @@ class ActorTagger:
             else:
                 break
             left -= 1
-        # possessive place before: "Sar-e Pul's council chief", "Helmand's health department chief"
+        # possessive place before: "Sar-e Pul's council chief", "Helmand's health department chief";
+        # or organisation: "the government's media chief" (a possessive determines the phrase)
+        owner_key = None
         if left >= 2 and texts[left - 1] in ("'s", "’s"):
             place = next((p for p in state.places if p.end == left - 1), None)
+            owner = next((h for h in state.actor_hits if h.end == left - 1 and state.actors[h.actor].cls != "Person"), None)
             if place:
                 place.descriptor = True
                 place_key, left = place.key, place.start
+            elif owner is not None:
+                owner_key, determiner, left = state.actors[owner.actor].key, True, owner.start
+                state.actor_hits.remove(owner)  # the organisation only qualifies the office here
         # right: "of/for/from PLACE", "of the province", "of the Taliban", or "of <Capitalised Body>"
-        right, organisation_key = t_end, None
+        right, organisation_key = t_end, owner_key
         if right < n and lower[right] in ("of", "for", "from", "in"):
             after = right + 1 + (1 if right + 1 < n and lower[right + 1] == "the" else 0)
             while after < n and lower[after] in DIRECTIONS:
@@ -245,7 +251,9 @@ class ActorTagger:
             if place and place.end < n and texts[place.end] in ("'s", "’s"):
                 place = None  # "member of Afghanistan's National Assembly": the office is the assembly's
             if place:
-                place.descriptor = True
+                # "governor of Samangan" only describes the office; "a journalist in Kabul" is also
+                # where the journalist was, so the place stays an argument of the event
+                place.descriptor = place.descriptor or lower[right] != "in"
                 place_key = place_key or place.key
                 right = place.end + (1 if place.end < n and lower[place.end] in ("province", "city") else 0)
                 body = right + (1 if right < n and lower[right] == "provincial" else 0)
