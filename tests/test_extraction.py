@@ -619,3 +619,15 @@ def test_extraction_office_owned_by_an_organisation_and_where_its_holder_was(ext
     (victim,) = [x.actor(p.actor) for p in killing.participants if p.role == "AffectedRole"]
     assert [(p.title, p.organisation_key) for p in victim.positions] == [("media chief", "actor/taliban")]
     assert killing.places == ("city/qalat",)
+
+
+def test_extraction_capture_of_most_of_a_city(extracted):
+    x = extracted("The Taliban took most of Qalat on Monday.")
+    assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [(("city/qalat",), "2021-08-09")]
+    assert events_of(extracted("The Taliban took most of the day to regroup."), "CaptureOfTerritory") == []
+
+
+def test_extraction_bombing_with_no_one_named_is_an_attack_where_it_hit(extracted):
+    x = extracted("A girl was hurt in the bomb attack on her home in northern Zabul.")
+    assert [e.places for e in events_of(x, "Attack")] == [("province/zabul",)]
+    assert events_of(extracted("A bomb attack was feared."), "Attack") == []
