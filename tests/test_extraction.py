@@ -631,3 +631,19 @@ def test_extraction_bombing_with_no_one_named_is_an_attack_where_it_hit(extracte
     x = extracted("A girl was hurt in the bomb attack on her home in northern Zabul.")
     assert [e.places for e in events_of(x, "Attack")] == [("province/zabul",)]
     assert events_of(extracted("A bomb attack was feared."), "Attack") == []
+
+
+def test_extraction_the_governor_is_the_governor_named_before(extracted):
+    x = extracted("Abdul Wahid Zaki, the governor of Zabul province, gave himself up on Thursday. "
+                  "Later the governor was arrested in Kandahar. The deputy governor fled.")
+    (arrest,) = events_of(x, "Arrest")
+    assert [x.actor(p.actor).name for p in arrest.participants if p.role == "AffectedRole"] == ["Abdul Wahid Zaki"]
+    (flight,) = events_of(x, "Withdrawal")
+    assert [x.actor(p.actor).name for p in flight.participants] == [None]
+
+
+def test_extraction_casualty_report_stays_evidence_with_its_source(extracted):
+    x = extracted("Heavy fighting broke out in Qalat on Monday. At least 10 soldiers were killed, said a doctor at the hospital.")
+    (clash,) = events_of(x, "ArmedClash")
+    assert dict(clash.counts)["killed"] == 10
+    assert len(clash.mentions) == 2 and x.actor(clash.mentions[1].according_to).label == "a doctor"

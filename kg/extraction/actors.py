@@ -24,6 +24,7 @@ from kg.extraction.state import ActorHit, DocState, PlaceHit
 from kg.slug import fold, slug
 
 DETERMINERS = {"a", "an", "the", "another"}
+RANKS = {"deputy", "vice", "acting", "assistant"}  # "the governor" is not the deputy governor
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "dozen": 12, "dozens": 24, "hundred": 100, "hundreds": 200, "thousand": 1000}
 
@@ -339,6 +340,12 @@ class ActorTagger:
         # unnamed: keep only what the text marks as a referring phrase
         if not (determiner or plural or size or former):
             return
+        # "the governor": the person named before who holds that office
+        antecedent = self._antecedent(state, left, title) if lower[left] == "the" and not (plural or size or former) else None
+        if antecedent is not None:
+            self._add_hit(state, left, right, antecedent, confidence=0.6)
+            state.occupied.update(range(left, right))
+            return
         label = state.span_text(left, right)
         cls = "Group" if plural or (size and size > 1) else "Person"
         actor = state.new_actor(cls=cls, label=label, positions=(position,), size=size if cls == "Group" else None)
@@ -352,6 +359,21 @@ class ActorTagger:
         if body is None or not all(texts[i].isalnum() for i in range(start, body)):
             return None
         return body + 1
+
+    @staticmethod
+    def _antecedent(state: DocState, before: int, title: str) -> int | None:
+        """The named person mentioned last before `before` whose office has `title`'s head noun and
+        rank ("the governor" -> "Abdul Wahid Zaki, the governor of Ghazni province"; not a deputy)."""
+        words = title.split()
+        ranked = {w for w in words if w in RANKS}
+        candidates = [h for h in state.actor_hits if h.end <= before and state.actors[h.actor].cls == "Person"
+                      and state.actors[h.actor].name]
+        for hit in sorted(candidates, key=lambda h: h.end, reverse=True):
+            for position in state.actors[hit.actor].positions:
+                theirs = position.title.split()
+                if not position.former and theirs[-1] == words[-1] and {w for w in theirs if w in RANKS} == ranked:
+                    return hit.actor
+        return None
 
     @staticmethod
     def _place_ending(state: DocState, end: int) -> PlaceHit | None:

@@ -920,8 +920,10 @@ def _with_counts(event: EventRecord, other: EventRecord) -> EventRecord:
     merged = dict(event.counts)
     for name, value in other.counts:
         merged.setdefault(name, value)
+    # the report's sentence (and who said it) stays evidence of the counts
+    mentions = event.mentions + tuple(m for m in other.mentions if m not in event.mentions)
     return EventRecord(**{**event.__dict__, "counts": tuple(merged.items()), "places": event.places or other.places,
-                          "time": event.time or other.time})
+                          "time": event.time or other.time, "mentions": mentions})
 
 
 def fold_casualties(records: list[EventRecord], earlier: list[EventRecord], violent_words: bool,
