@@ -647,3 +647,10 @@ def test_extraction_casualty_report_stays_evidence_with_its_source(extracted):
     (clash,) = events_of(x, "ArmedClash")
     assert dict(clash.counts)["killed"] == 10
     assert len(clash.mentions) == 2 and x.actor(clash.mentions[1].according_to).label == "a doctor"
+
+
+def test_extraction_event_named_in_a_phrase_is_not_dated_by_the_clause(extracted):
+    x = extracted("The Taliban launched an offensive in early May with the withdrawal of foreign forces.")
+    assert [e.time for e in events_of(x, "Withdrawal")] == [None]
+    dated = extracted("Foreign forces began their withdrawal in early May.")
+    assert [e.time.date for e in events_of(dated, "Withdrawal")] == ["2021-05-01"]

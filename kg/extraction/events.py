@@ -47,6 +47,7 @@ NOMINAL_ENDINGS = ("ing", "ion", "ack", "acks", "ings", "ure")
 # the place is the one the passage is about.
 PLACE_FROM_CONTEXT = {"Surrender", "Defection", "Withdrawal"}
 DESCRIBED_KINDS = {"city": "city", "capital": "city", "town": "city", "district": "district", "province": "province"}
+EMBEDDING_PREPOSITIONS = {"with", "amid", "despite", "during", "following", "after", "before", "since", "for"}
 LANDMARK_WORDS = {"outside", "near", "around", "outskirts"}  # "a base outside the city"
 CAPITAL_OF_SKIPPED = {"of", "the", "province", "northern", "southern", "eastern", "western", "central",
                       "northeastern", "northwestern", "southeastern", "southwestern"}  # "capital of the province of"
@@ -693,11 +694,16 @@ class EventTagger:
         after = [t for t in state.within("times", span.start, report) if t.end <= right and not t.forward and past(t)]
         if after:
             return after[0].value
+        # ("launched an offensive in early May with the withdrawal of foreign forces": a time before an
+        # event named in a prepositional phrase dates the clause's verb, not that event)
+        embedded = span.start >= 2 and state.lower[span.start - 1] in ("the", "a", "an") \
+            and state.lower[span.start - 2] in EMBEDDING_PREPOSITIONS
         # "a day after taking control of Zaranj": a time right before the trigger is its own
         adjacent = [t for t in state.within("times", left, span.start) if span.start - 2 <= t.end <= span.start and past(t)]
-        if adjacent:
+        if adjacent and not embedded:
             return adjacent[-1].value
-        before = [t for t in state.within("times", left, span.start) if t.end <= span.start and past(t)] if first else []
+        before = [t for t in state.within("times", left, span.start) if t.end <= span.start and past(t)] \
+            if first and not embedded else []
         # "X claimed on Monday that the Taliban entered Y": that time dates the claim, not the event
         reporting = [a.verb for a in state.attributions if not a.prefix and left <= a.verb < span.start]
         before = [t for t in before if not any(t.start < verb + 3 and t.end > verb - 3 or t.end <= verb for verb in reporting)]
