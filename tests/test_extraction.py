@@ -654,3 +654,11 @@ def test_extraction_event_named_in_a_phrase_is_not_dated_by_the_clause(extracted
     assert [e.time for e in events_of(x, "Withdrawal")] == [None]
     dated = extracted("Foreign forces began their withdrawal in early May.")
     assert [e.time.date for e in events_of(dated, "Withdrawal")] == ["2021-05-01"]
+
+
+def test_extraction_companions_listed_with_and(extracted):
+    x = extracted("In Qalat, Ismail Karimi, the former governor, surrendered to the Taliban together with the "
+                  "provincial governor and several senior security officials.")
+    (surrender,) = events_of(x, "Surrender")
+    affected = [x.actor(p.actor).label for p in surrender.participants if p.role == "AffectedRole"]
+    assert affected == ["Ismail Karimi", "the provincial governor", "several senior security officials"]

@@ -423,8 +423,12 @@ class EventTagger:
                 if lower[i:i + len(marker)] == list(marker):
                     after = i + len(marker)
                     hit = next((h for h in state.within("actor_hits", after, after + 4)), None)
-                    if hit is not None and hit.end <= right:
-                        found.append(hit.actor)
+                    while hit is not None and hit.end <= right:
+                        found.append(hit.actor)  # "together with the governor and several officials"
+                        end = max(hit.end, hit.covers_end)
+                        gap = 2 if lower[end:end + 2] == [",", "and"] else 1
+                        hit = next((h for h in state.within("actor_hits", end + gap, end + gap + 1)), None) \
+                            if lower[end:end + 1] in (["and"], [","]) else None
         return found
 
     def _coordinated(self, doc, trigger_start, left) -> bool:
