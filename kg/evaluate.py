@@ -213,8 +213,10 @@ def score_article(gold: GoldFile, extraction: Extraction, report: Report, gazett
 
     # Unnamed officials count when they take part in an event (the annotation guideline's rule).
     # (a person a mention is attributed to takes part as its source; "officials said" does not)
-    participants = {p.actor for e in extraction.events for p in e.participants}
-    participants |= {m.according_to for e in extraction.events for m in e.mentions
+    # (a denied claim counts too: who denied it, and whom it is about, are its participants)
+    told = extraction.events + extraction.denied
+    participants = {p.actor for e in told for p in e.participants}
+    participants |= {m.according_to for e in told for m in e.mentions
                      if m.according_to and extraction.actor(m.according_to).cls == "Person"}
     system_persons = []
     for actor in extraction.actors:
