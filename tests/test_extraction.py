@@ -662,3 +662,18 @@ def test_extraction_companions_listed_with_and(extracted):
     (surrender,) = events_of(x, "Surrender")
     affected = [x.actor(p.actor).label for p in surrender.participants if p.role == "AffectedRole"]
     assert affected == ["Ismail Karimi", "the provincial governor", "several senior security officials"]
+
+
+def test_extraction_organisation_before_a_title_owns_the_office(extracted):
+    x = extracted("A Taliban spokesman denied that the group had captured Qalat.")
+    (spokesman,) = [a for a in x.actors if a.cls == "Person"]
+    assert spokesman.label == "A Taliban spokesman"
+    assert [(p.title, p.organisation_key) for p in spokesman.positions] == [("spokesman", "actor/taliban")]
+
+
+def test_extraction_approximators_are_whole_phrases(extracted):
+    x = extracted("Up to 300 soldiers surrendered in Qalat on Friday, according to a police officer.")
+    labels = {a.label: a.size for a in x.actors if a.cls in ("Person", "Group")}
+    assert labels == {"Up to 300 soldiers": 300, "a police officer": None}
+    (surrender,) = events_of(x, "Surrender")
+    assert x.actor(surrender.according_to).label == "a police officer"

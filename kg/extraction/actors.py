@@ -55,7 +55,8 @@ class ActorTagger:
             self.titles.add("PL:" + title, [nlp.make_doc(lexicon_module.plural(title))])
         self.title_words = {w for t in lex.titles for w in t.split()}
         self.office_bodies = {w.lower() for body in lex.office_bodies for w in body.split()}
-        self.approximator_words = {w for a in lex.approximators for w in a.split()}
+        self.approximators = [a.split() for a in lex.approximators]
+        self.approximator_words = {w for a in self.approximators for w in a}
         self.prefixes = [p.lower().split() for p in lex.reporting_prefixes]  # "according to" -> ["according", "to"]
         self.prefix_ends = {p[-1] for p in self.prefixes}
         self.speaker_cues = lex.reporting_verbs | self.prefix_ends  # the tokens `_speakers` looks around
@@ -204,7 +205,7 @@ class ActorTagger:
         lex = self.lexicon
         lower, texts, n = state.lower, state.texts, len(state.lower)  # token attributes without Token objects
         # left: modifiers, determiners, quantities ("about 250", "several pro-government")
-        left, former, size, determiner, place_key = t_start, False, None, False, None
+        left, former, size, determiner, place_key, owner_key = t_start, False, None, False, None, None
         while left > 0:
             low, text = lower[left - 1], texts[left - 1]
             if low in lex.former_words:
@@ -213,8 +214,11 @@ class ActorTagger:
                 determiner = True
             elif doc[left - 1].like_num or parse_number(text) is not None:
                 size = parse_number(text)
-            elif low in lex.title_modifiers or low in self.approximator_words:
+            elif low in lex.title_modifiers:
                 pass
+            elif low in self.approximator_words and (phrase := next(
+                    (a for a in self.approximators if lower[max(0, left - len(a)):left] == a), None)):
+                left -= len(phrase) - 1  # "up to", "at least" as a whole (and not the "to" of "according to")
             elif left >= 3 and texts[left - 2] == "-" and state.span_text(left - 3, left).lower() in lex.title_modifiers:
                 left -= 3  # a hyphenated modifier is three tokens: "pro", "-", "government"
                 continue
@@ -227,12 +231,17 @@ class ActorTagger:
                 place.descriptor = True
                 place_key, left = place.key, place.start
                 continue
+            elif (owner := self._organisation_ending(state, left)) is not None and owner.start \
+                    and lower[owner.start - 1] in DETERMINERS:
+                # "a Taliban spokesman": the organisation the office belongs to
+                owner_key, left = state.actors[owner.actor].key, owner.start
+                state.actor_hits.remove(owner)
+                continue
             else:
                 break
             left -= 1
         # possessive place before: "Sar-e Pul's council chief", "Helmand's health department chief";
         # or organisation: "the government's media chief" (a possessive determines the phrase)
-        owner_key = None
         if left >= 2 and texts[left - 1] in ("'s", "’s"):
             place = next((p for p in state.places if p.end == left - 1), None)
             owner = next((h for h in state.actor_hits if h.end == left - 1 and state.actors[h.actor].cls != "Person"), None)
@@ -378,6 +387,10 @@ class ActorTagger:
     @staticmethod
     def _place_ending(state: DocState, end: int) -> PlaceHit | None:
         return next((p for p in state.places if p.end == end), None)
+
+    @staticmethod
+    def _organisation_ending(state: DocState, end: int) -> ActorHit | None:
+        return next((h for h in state.actor_hits if h.end == end and state.actors[h.actor].cls != "Person"), None)
 
     def _names_after(self, state: DocState, start: int, *, several: bool) -> list[tuple[int, int, int]]:
         """People named right at `start` (and, when `several`, those listed after them with "and"/","):
