@@ -677,3 +677,18 @@ def test_extraction_approximators_are_whole_phrases(extracted):
     assert labels == {"Up to 300 soldiers": 300, "a police officer": None}
     (surrender,) = events_of(x, "Surrender")
     assert x.actor(surrender.according_to).label == "a police officer"
+
+
+def test_extraction_held_by_the_government_is_no_capture(extracted):
+    held = extracted('"The city of Qalat is in the hands of the government," the governor said.')
+    assert events_of(held, "CaptureOfTerritory") == []
+    kept = extracted("Qalat remained under the control of government forces on Friday.")
+    assert events_of(kept, "CaptureOfTerritory") == []
+    taken = extracted("Qalat is now under Taliban control.")
+    assert [participant(taken, e, "AgentRole") for e in events_of(taken, "CaptureOfTerritory")] == ["Taliban"]
+
+
+def test_extraction_denial_stops_at_a_contrast(extracted):
+    x = extracted("The governor denied that Qalat had fallen, even as soldiers at a base near the city laid down their weapons.")
+    assert [e.type for e in x.events] == ["Surrender"]
+    assert [e.type for e in x.denied] == ["CaptureOfTerritory"]

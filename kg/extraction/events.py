@@ -240,6 +240,9 @@ class EventTagger:
         if missing and not described:
             state.dropped.append(f"{trigger.type} {where}: no {', '.join(missing)} found")
             return [], subject or previous_subject
+        if trigger.agent_kinds and roles.get("agent") is not None and state.actors[roles["agent"]].cls not in trigger.agent_kinds:
+            state.dropped.append(f"{trigger.type} {where}: held by a {state.actors[roles['agent']].cls}, not a capture")
+            return [], subject or previous_subject
 
         participants = []
         role_names = {"agent": "AgentRole", "affected": "AffectedRole", "surrendered_to": "SurrenderedToRole"}
@@ -361,7 +364,11 @@ class EventTagger:
             i -= 1
         if i >= left and lower[i] in lex.prevention_words:
             return lower[i]
-        return next((w for w in lower[sent_start:trigger_start] if w in lex.denial_words), None)
+        denial = next((i for i in range(trigger_start - 1, sent_start - 1, -1) if lower[i] in lex.denial_words), None)
+        if denial is None or any(lower[i:i + len(words)] == list(words) for words in lex.denial_scope_breaks
+                                 for i in range(denial + 1, trigger_start)):
+            return None
+        return lower[denial]
 
     def _hypothetical(self, state: DocState, left: int, trigger_start: int, sent_start: int = 0) -> str | None:
         """'if he was killed', 'Kabul may fall', 'would be harmed': not facts. A modal counts only in the
@@ -513,6 +520,9 @@ class EventTagger:
             after = [h for h in hits if h.start >= span.end]
             return after[0].actor if after else None
         if head == "after":
+            inside = [h for h in hits if span.start <= h.start and h.end <= span.end]
+            if inside and not word:
+                return inside[0].actor  # a pattern trigger can hold its actor ("under Taliban control")
             start = span.end
             if word:
                 marker = next((t.i for t in doc[span.end:min(right, span.end + 4)] if t.lower_ == word), None)

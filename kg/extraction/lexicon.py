@@ -29,6 +29,7 @@ class Trigger:
     destinations: bool = True
     per_place: bool = False
     frame: bool = False
+    agent_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Lexicon:
     boilerplate: tuple[tuple[str, ...], ...] = ()
     comitatives: tuple[tuple[str, ...], ...] = ()
     destinations: tuple[tuple[str, ...], ...] = ()
+    denial_scope_breaks: tuple[tuple[str, ...], ...] = ()
 
 
 def _read(path: Path) -> dict:
@@ -167,6 +169,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             approximators=tuple(titles["approximators"]),
             name_stopwords=frozenset(actors["names"]["stopwords"]),
             honorifics=frozenset(actors["names"]["honorifics"]),
+            denial_scope_breaks=tuple(tuple(v.lower().split()) for v in language["negation"].get("denial_scope_breaks", ())),
             destinations=tuple(tuple(v.lower().split()) for v in language.get("places", {}).get("destinations", ())),
             comitatives=tuple(tuple(v.lower().split()) for v in language.get("events", {}).get("comitatives", ())),
             boilerplate=tuple(tuple(v.lower().split()) for v in language.get("sentences", {}).get("boilerplate", ())),
