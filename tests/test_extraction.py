@@ -692,3 +692,10 @@ def test_extraction_denial_stops_at_a_contrast(extracted):
     x = extracted("The governor denied that Qalat had fallen, even as soldiers at a base near the city laid down their weapons.")
     assert [e.type for e in x.events] == ["Surrender"]
     assert [e.type for e in x.denied] == ["CaptureOfTerritory"]
+
+
+def test_extraction_sentence_opening_with_in_place_sets_its_scene(extracted):
+    x = extracted("In Zabul's Shinkay district, a militia commander, Abdul Wali Noorzai, joined the Taliban on Saturday.")
+    assert [e.places for e in events_of(x, "Defection")] == [("district/zabul/shinkay",)]
+    inner = extracted("In Zabul province, the Taliban took over Qalat on Saturday after the governor surrendered.")
+    assert [e.places for e in events_of(inner, "Surrender")] == [("city/qalat",)]

@@ -194,6 +194,8 @@ class EventTagger:
         if not places and (trigger.type in PLACE_FROM_CONTEXT or trigger.type in VIOLENCE) and previous_places \
                 and not self._unnamed_places(state, left, right):
             places = list(previous_places)  # "X fell after the militia withdrew": one setting for the sentence
+        if not places:
+            places = self._scene(state, sent.start, span.start, trigger.place_kinds)
         unnamed = not places and self._unnamed_places(state, left, right)  # "in several regional capitals"
         if not places and not unnamed and (trigger.type in LOCAL_EVENTS or trigger.type in VIOLENCE and any(
                 w in self.casualty_words for w in state.lower[sent.start:sent.end])):
@@ -282,7 +284,7 @@ class EventTagger:
         elif trigger.type == "CaptureOfTerritory":
             records = [EventRecord(places=(place,), **common) for place in inner]
         else:
-            records = [EventRecord(places=tuple(places), **common)]
+            records = [EventRecord(places=tuple(inner), **common)]
         if described:
             lede = EventRecord(places=(), **common)
             if not negated and lede.time and lede.time.date:
@@ -437,6 +439,20 @@ class EventTagger:
                         hit = next((h for h in state.within("actor_hits", end + gap, end + gap + 1)), None) \
                             if lower[end:end + 1] in (["and"], [","]) else None
         return found
+
+    def _scene(self, state: DocState, sent_start: int, trigger_start: int, kinds) -> list[str]:
+        """"In Parwan's Sayd Khel district, a commander joined the Taliban": a sentence that opens
+        with "In PLACE," is set there, for each of its events that names no place of its own."""
+        lower = state.lower
+        start = sent_start + (1 if lower[sent_start].isspace() else 0)
+        if lower[start:start + 1] != ["in"]:
+            return []
+        comma = next((i for i in range(start + 1, min(trigger_start, start + 8)) if lower[i] == ","), None)
+        if comma is None:
+            return []
+        hits = [h for h in state.within("places", start + 1, comma) if h.end <= comma]
+        inner = [h.key for h in hits if not any(o.key != h.key and self.gazetteer.contains(h.key, o.key) for o in hits)]
+        return [k for k in inner[-1:] if self.gazetteer.places[k].kind in kinds]
 
     def _coordinated(self, doc, trigger_start, left) -> bool:
         lower = doc._.kg.lower

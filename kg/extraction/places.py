@@ -36,6 +36,7 @@ DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near"
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
               "southwestern", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DESCRIPTOR_SKIPPED = DIRECTIONS | {"the"}  # words `_describes` passes over
+DESCRIPTOR_LINKS = {"of", "in", "near", "from", "outside", "to", "between", "on", "at"}  # last word before a described place
 
 
 def filter_bounds(bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -231,6 +232,10 @@ class PlaceTagger:
         if any(texts[i] in (",", ")") for i in between[1:]) or "and" in words:
             return False
         first = next((i for i, punct in zip(between[1:], is_punct[1:]) if not punct), None)
+        # a description relates its place by a preposition ("a town near Kabul", "northeast of Kabul");
+        # "In Zabul province, the Taliban took over Qalat" is a clause, not a description
+        if not words or words[-1] not in DESCRIPTOR_LINKS:
+            return False
         # "Ghazni, 150 km southwest of Kabul": a distance opens a description too
         return first is not None and (lower[first] in DESCRIPTOR_OPENERS or doc[first].like_num)
 
