@@ -27,11 +27,12 @@ DETERMINERS = {"a", "an", "the", "another"}
 RANKS = {"deputy", "vice", "acting", "assistant"}  # "the governor" is not the deputy governor
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "dozen": 12, "dozens": 24, "hundred": 100, "hundreds": 200, "thousand": 1000}
+DIGITS = re.compile(r"\d+")  # compiled once: parse_number is asked about many tokens
 
 
 def parse_number(text: str) -> int | None:
     cleaned = text.replace(",", "")
-    if re.fullmatch(r"\d+", cleaned):
+    if DIGITS.fullmatch(cleaned):
         return int(cleaned)
     return NUMBER_WORDS.get(text.lower())
 

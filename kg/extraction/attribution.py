@@ -29,6 +29,8 @@ class AttributionTagger:
         lex = self.lexicon
         lower, reporting_verbs, prefix_starts, cues = state.lower, lex.reporting_verbs, self.prefix_starts, self.cues
         for sent in state.sentences(doc):
+            if cues.isdisjoint(lower[sent.start:sent.end]):
+                continue  # one C-level test for a sentence without any cue
             for i in range(sent.start, sent.end):
                 low = lower[i]
                 if low not in cues:

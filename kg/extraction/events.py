@@ -13,7 +13,8 @@ Captures make one event per captured place; other types one event per trigger.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -40,6 +41,7 @@ COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "inj
 VIOLENCE = {"Attack", "ArmedClash", "Airstrike"}
 LOCAL_EVENTS = {"Arrest"}  # events that happen where the passage is set when no place is named
 CASUALTIES = {"Killing", "Injury"}
+ROLE_NAMES = {"agent": "AgentRole", "affected": "AffectedRole", "surrendered_to": "SurrenderedToRole"}
 OPENING_WORDS = {"on", "in", "by", "late", "early", "also", "then", "and", "but", "\n"}  # before an opening time
 TEMPORAL_LINKS = {"after", "before", "since", "until", "following", "ago", "earlier", "later", "then"}
 NOMINAL_ENDINGS = ("ing", "ion", "ack", "acks", "ings", "ure")
@@ -53,15 +55,57 @@ CAPITAL_OF_SKIPPED = {"of", "the", "province", "northern", "southern", "eastern"
                       "northeastern", "northwestern", "southeastern", "southwestern"}  # "capital of the province of"
 
 
+def _literal_words(token: dict) -> set[str] | None:
+    """The words an obligatory token of a pattern accepts (its LOWER literal or IN list); None for a
+    token with an operator or without such a constraint."""
+    lower = token.get("LOWER")
+    if "OP" in token:
+        return None
+    if isinstance(lower, str):
+        return {lower}
+    if isinstance(lower, dict) and "IN" in lower:
+        return set(lower["IN"])
+    return None
+
+
+def _adjacent_runs(pattern: list[dict]) -> list[list[set[str]]]:
+    """The runs of two or more consecutive pattern tokens with literal words: each obligatory token
+    matches one token, so a match has the words of a run side by side."""
+    runs, current = [], []
+    for token in pattern:
+        words = _literal_words(token)
+        if words is None:
+            if len(current) > 1:
+                runs.append(current)
+            current = []
+        else:
+            current.append(words)
+    if len(current) > 1:
+        runs.append(current)
+    return runs
+
+
+def _side_by_side(lower: list[str], start: int, end: int, run: list[set[str]]) -> bool:
+    """Do tokens [start, end) hold the words of `run` one after the other?"""
+    return any(all(lower[i + k] in words for k, words in enumerate(run))
+               for i in range(start, end - len(run) + 1) if lower[i] in run[0])
+
+
+class Bounds(NamedTuple):
+    """Token bounds [start, end) of a trigger: plain ints, as spaCy Span objects are costly to create."""
+    start: int
+    end: int
+
+
 class EventTagger:
     def __init__(self, nlp: Language, gazetteer=None, lexicon=None):
         self.gazetteer = gazetteer or gazetteer_module.default()
         self.lexicon = lexicon or lexicon_module.default()
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         # Token patterns, one Matcher per pattern, each with the words it needs (for each obligatory
-        # token with literal words, the words it accepts): a Matcher runs only on sentences that
-        # hold its words, as token patterns are costly.
-        self.patterns: list[tuple[list[set[str]], Matcher]] = []
+        # token with literal words, the words it accepts) and the runs of those words that stand side
+        # by side: a Matcher runs only on sentences that hold its words so, as token patterns are costly.
+        self.patterns: list[tuple[list[set[str]], list[list[set[str]]], Matcher]] = []
         self.irrealis_starts = {phrase[0] for phrase in self.lexicon.irrealis}
         self.only_country = self.gazetteer.only_country
         # one-word casualty triggers ("killed", "wounded"): a sentence with them tells a concrete incident
@@ -71,49 +115,58 @@ class EventTagger:
             if trigger.phrases:
                 self.phrases.add(str(index), [nlp.make_doc(p) for p in trigger.phrases])
             for pattern in trigger.patterns:
-                needed = [{t["LOWER"]} if isinstance(t["LOWER"], str) else set(t["LOWER"]["IN"])
-                          for t in pattern if "OP" not in t and (isinstance(t.get("LOWER"), str)
-                                                                 or isinstance(t.get("LOWER"), dict) and "IN" in t["LOWER"])]
+                needed = [words for words in map(_literal_words, pattern) if words is not None]
                 matcher = Matcher(nlp.vocab)
                 try:
                     matcher.add(str(index), [list(pattern)])
                 except (ValueError, KeyError) as exc:  # spaCy validates token patterns
                     raise DataFileError(f"events lexicon: trigger #{index + 1} ({trigger.type}) has a bad pattern: {exc}") from exc
-                self.patterns.append((needed, matcher))
-        self.pattern_anchors = {word for needed, _ in self.patterns if needed for word in needed[0]}
-        self.pattern_anywhere = any(not needed for needed, _ in self.patterns)  # a pattern with no literal word
+                self.patterns.append((needed, _adjacent_runs(pattern), matcher))
+        self.pattern_anchors = {word for needed, _, _ in self.patterns if needed for word in needed[0]}
+        self.pattern_anywhere = any(not needed for needed, _, _ in self.patterns)  # a pattern with no literal word
+        # Word sets for the per-trigger scans: one C-level `isdisjoint` over a token slice tells
+        # whether a Python loop over it can find anything at all.
+        self.left_bound_words = self.lexicon.clause_breaks | {"which", "who"}  # what `_left_bound` looks for
+        self.right_bound_words = self.lexicon.clause_breaks | {";"}  # what `_right_bound` stops at
+        self.entry_starts = {verb[0] for verb in self.lexicon.entry_verbs}
+        self.comitative_starts = {marker[0] for marker in self.lexicon.comitatives}
+        self.reported_phrases = tuple(" " + phrase + " " for phrase in self.lexicon.reported)  # padded once
+        self.reported_starts = {phrase.split()[0] for phrase in self.lexicon.reported}
 
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
         state.freeze_mentions()
         matches = list(self.phrases(doc))
-        holds = lambda present, needed: all(alternatives & present for alternatives in needed)  # noqa: E731
+        # (each needed token has one of its words in the sentence)
+        holds = lambda present, needed: not any(map(present.isdisjoint, needed))  # noqa: E731
         # token patterns are costly: run them only on sentences holding the words one of them needs
-        # (found from the tokens holding a pattern's first needed word)
+        # (found from the sentences holding a pattern's first needed word)
         anchors = self.pattern_anchors
-        sentence_starts = [s.start for s in state.sentences(doc)]
+        sentences = state.sentences(doc)
+        sentence_starts = [s.start for s in sentences]
         if self.pattern_anywhere:
-            candidates = range(len(sentence_starts))
+            candidates = sentences
         else:
-            candidates = sorted({bisect_right(sentence_starts, i) - 1 for i, word in enumerate(state.lower) if word in anchors})
-        for index in candidates:
-            sent = state.sentences(doc)[index]
+            candidates = [s for s in sentences if not anchors.isdisjoint(state.lower[s.start:s.end])]
+        for sent in candidates:
             here = set(state.lower[sent.start:sent.end])
             span = None
-            for needed, matcher in self.patterns:
-                if holds(here, needed):
+            for needed, runs, matcher in self.patterns:
+                if holds(here, needed) and all(_side_by_side(state.lower, sent.start, sent.end, run) for run in runs):
                     span = span or doc[sent.start:sent.end]
                     matches += [(m, s + sent.start, e + sent.start) for m, s, e in matcher(span)]
         by_span = {}
         strings = doc.vocab.strings
         for m, s, e in matches:
             by_span.setdefault((s, e), int(strings[m]))
-        spans = [doc[s:e] for s, e in filter_bounds(list(by_span))]  # Span objects only for the kept
+        spans = [Bounds(s, e) for s, e in filter_bounds(list(by_span))]
         span_starts = [s.start for s in spans]  # filter_bounds sorts by start
         for sent in state.sentences(doc):
             in_sentence = spans[bisect_left(span_starts, sent.start):bisect_left(span_starts, sent.end)]
             if not in_sentence or self._boilerplate(state, sent.start, sent.end):
                 continue
+            # every trigger of the sentence reads its attributions: filtered once, in text order
+            attributions = [a for a in state.attributions if sent.start <= a.verb < sent.end]
             records, frames = [], set()  # frames: ids of statements that only frame a report
             unplaced = []  # violent triggers dropped for want of a place
             violent_words = any(self.lexicon.triggers[by_span[(sp.start, sp.end)]].type in VIOLENCE for sp in in_sentence)
@@ -121,11 +174,11 @@ class EventTagger:
             for position, span in enumerate(in_sentence):
                 trigger = self.lexicon.triggers[by_span[(span.start, span.end)]]
                 previous_end = in_sentence[position - 1].end if position else sent.start
-                following = [sp for sp in in_sentence[position + 1:] if not self._nominal_reference(state, sp)]
-                next_start = following[0].start if following else sent.end
+                following = next((sp for sp in in_sentence[position + 1:] if not self._nominal_reference(state, sp)), None)
+                next_start = following.start if following else sent.end
                 previous_places = next((r.places for r in reversed(records) if r.places), ())
                 new, subject = self._event(doc, state, sent, span, trigger, previous_end, next_start, subject,
-                                           sentence_starts, previous_places)
+                                           sentence_starts, attributions, previous_places)
                 if not new and trigger.type in VIOLENCE and state.dropped and state.dropped[-1].endswith("no place found"):
                     unplaced.append((span, trigger, previous_end, next_start, len(state.dropped) - 1))
                 records.extend(new)
@@ -138,7 +191,7 @@ class EventTagger:
                 setting = settings.pop()
                 for span, trigger, previous_end, next_start, message in reversed(unplaced):
                     new, _ = self._event(doc, state, sent, span, trigger, previous_end, next_start, None,
-                                         sentence_starts, setting)
+                                         sentence_starts, attributions, setting)
                     if new:
                         del state.dropped[message]
                         records.extend(new)
@@ -156,12 +209,13 @@ class EventTagger:
 
     # --- one trigger -----------------------------------------------------------------------------
     def _event(self, doc, state: DocState, sent, span, trigger, previous_end, next_start, previous_subject,
-               sentence_starts, previous_places=()):
-        lex = self.lexicon
-        left = self._left_bound(doc, state, sent.start, previous_end, span.start)
-        right = self._right_bound(doc, span.end, next_start)
-        where = f"{span.text!r} at {span.start_char}"
-        coordinated = self._coordinated(doc, span.start, left) and previous_subject is not None
+               sentence_starts, attributions, previous_places=()):
+        """`attributions`: those of the sentence `sent`, in text order."""
+        left = self._left_bound(state, sent.start, previous_end, span.start, attributions)
+        right = self._right_bound(state, span.end, next_start)
+        trigger_text = state.span_text(span.start, span.end)
+        where = f"{trigger_text!r} at {state.begins[span.start]}"
+        coordinated = self._coordinated(state, span.start, left) and previous_subject is not None
 
         negated = self._negation(state, sent.start, left, span.start)  # a denied claim still keeps its arguments
         hedge = self._hypothetical(state, left, span.start, sent.start)
@@ -170,7 +224,7 @@ class EventTagger:
             return [], previous_subject
 
         positions = {"agent": trigger.agent, "affected": trigger.affected, "surrendered_to": trigger.surrendered_to, "place": trigger.place}
-        passive = trigger.passive and self._is_passive(doc, span.start, left, span.end)
+        passive = trigger.passive and self._is_passive(doc, state, span.start, left, span.end)
         if passive:
             positions = {k: {"before": "after", "after": "before"}.get(v, v) for k, v in positions.items()}
             if trigger.agent != "none":
@@ -197,8 +251,8 @@ class EventTagger:
         if not places:
             places = self._scene(state, sent.start, span.start, trigger.place_kinds)
         unnamed = not places and self._unnamed_places(state, left, right)  # "in several regional capitals"
-        if not places and not unnamed and (trigger.type in LOCAL_EVENTS or trigger.type in VIOLENCE and any(
-                w in self.casualty_words for w in state.lower[sent.start:sent.end])):
+        if not places and not unnamed and (trigger.type in LOCAL_EVENTS or trigger.type in VIOLENCE and
+                                           not self.casualty_words.isdisjoint(state.lower[sent.start:sent.end])):
             # "14 civilians had been killed in fighting since Friday", "police said they had arrested
             # two suspects": an incident with casualties, an arrest, happened where the passage is set
             focus = self._focus_place(state, span.start, sentence_starts)
@@ -247,11 +301,10 @@ class EventTagger:
             return [], subject or previous_subject
 
         participants = []
-        role_names = {"agent": "AgentRole", "affected": "AffectedRole", "surrendered_to": "SurrenderedToRole"}
         for role, actor in roles.items():
             if actor is not None and all(p.actor != actor for p in participants):
-                participants.append(Participant(actor, role_names[role]))
-        subject_role = next((role_names[r] for r in ("affected", "agent") if r in roles and positions[r] == "before"), None)
+                participants.append(Participant(actor, ROLE_NAMES[role]))
+        subject_role = next((ROLE_NAMES[r] for r in ("affected", "agent") if r in roles and positions[r] == "before"), None)
         subject_actor = next((roles[r] for r in ("affected", "agent") if r in roles and positions[r] == "before"), None)
         companions = self._companions(state, span.end, right) if subject_role else []
         if subject_actor is not None:
@@ -260,19 +313,21 @@ class EventTagger:
             if all(p.actor != actor for p in participants):
                 participants.append(Participant(actor, subject_role))
         begin, end = sentence_span(state, sent.start, sent.end)
+        attribution = self._attribution(attributions, span)
         mention = EventMention(
-            trigger=TextSpan(span.start_char, span.end_char, span.text),
+            trigger=TextSpan(*state.char_span(span.start, span.end), trigger_text),
             sentence=TextSpan(begin, end, state.text[begin:end]),
-            modality=self._modality(doc, state, sent, span),
-            according_to=self._speaker(state, sent, span),
+            modality=self._modality(state, sent, attribution),
+            according_to=attribution.speaker if attribution else None,
         )
         common = dict(
             type=trigger.type,
             mentions=(mention,),
             participants=tuple(participants),
             time=self._time(state, span, sent.start if previous_end == sent.start else left, right,
-                            first=previous_end == sent.start or left > previous_end, sent_start=sent.start),
-            counts=self._counts(doc, trigger.type, span, left, right),
+                            first=previous_end == sent.start or left > previous_end, sent_start=sent.start,
+                            attributions=attributions),
+            counts=self._counts(doc, state, trigger.type, span, left, right),
         )
         # "overran the district of Khash Rod in Nimroz", "in Lashkar Gah in Helmand": the province only
         # locates the place inside it
@@ -366,9 +421,11 @@ class EventTagger:
             i -= 1
         if i >= left and lower[i] in lex.prevention_words:
             return lower[i]
-        denial = next((i for i in range(trigger_start - 1, sent_start - 1, -1) if lower[i] in lex.denial_words), None)
-        if denial is None or any(lower[i:i + len(words)] == list(words) for words in lex.denial_scope_breaks
-                                 for i in range(denial + 1, trigger_start)):
+        if lex.denial_words.isdisjoint(lower[sent_start:trigger_start]):
+            return None
+        denial = next(i for i in range(trigger_start - 1, sent_start - 1, -1) if lower[i] in lex.denial_words)
+        if any(lower[i:i + len(words)] == list(words) for words in lex.denial_scope_breaks
+               for i in range(denial + 1, trigger_start)):
             return None
         return lower[denial]
 
@@ -376,10 +433,9 @@ class EventTagger:
         """'if he was killed', 'Kabul may fall', 'would be harmed': not facts. A modal counts only in the
         trigger's own verb group; a time expression ("in May") is not a modal."""
         lex, lower = self.lexicon, state.lower
-        in_time = {i for t in state.times for i in range(t.start, t.end)}
-        subordinator = next((lower[i] for i in range(left, trigger_start) if lower[i] in lex.subordinators), None)
-        if subordinator:
-            return subordinator
+        clause = lower[left:trigger_start]
+        if not lex.subordinators.isdisjoint(clause):
+            return next(w for w in clause if w in lex.subordinators)
         # "called on soldiers to lay down their arms", "vowed to retake the city": the infinitive
         # after a verb of asking, promising or planning is wanted, not done
         to = next((i for i in range(trigger_start - 1, max(sent_start, trigger_start - 4) - 1, -1) if lower[i] == "to"), None)
@@ -395,10 +451,14 @@ class EventTagger:
         i = trigger_start - 1
         while i >= left and lower[i] in ("not", "n't", "have", "be", "been", "also", "now", "soon", "still"):
             i -= 1
-        return lower[i] if i >= left and lower[i] in lex.modals and i not in in_time else None
+        if i >= left and lower[i] in lex.modals and not any(t.start <= i < t.end for t in state.times):
+            return lower[i]
+        return None
 
     def _entered_place(self, state: DocState, sent_start: int, trigger_start: int, kinds) -> list[str]:
         lower = state.lower
+        if self.entry_starts.isdisjoint(lower[sent_start:trigger_start]):
+            return []  # no entry verb starts before the trigger
         for i in range(sent_start, trigger_start):
             for verb in self.lexicon.entry_verbs:
                 if lower[i:i + len(verb)] == list(verb):
@@ -427,6 +487,8 @@ class EventTagger:
     def _companions(self, state: DocState, start: int, right: int) -> list[int]:
         """Actors named after "together with", "along with" in [start, right): they share the subject's role."""
         lower, found = state.lower, []
+        if self.comitative_starts.isdisjoint(lower[start:right]):
+            return found  # no marker starts in the range
         for i in range(start, right):
             for marker in self.lexicon.comitatives:
                 if lower[i:i + len(marker)] == list(marker):
@@ -454,71 +516,76 @@ class EventTagger:
         inner = [h.key for h in hits if not any(o.key != h.key and self.gazetteer.contains(h.key, o.key) for o in hits)]
         return [k for k in inner[-1:] if self.gazetteer.places[k].kind in kinds]
 
-    def _coordinated(self, doc, trigger_start, left) -> bool:
-        lower = doc._.kg.lower
+    def _coordinated(self, state: DocState, trigger_start, left) -> bool:
+        lower = state.lower
         i = trigger_start - 1
         while i >= left and (lower[i] in SKIPPABLE or lower[i] == ","):
             i -= 1
         return i >= left and lower[i] in self.lexicon.coordinators
 
-    def _left_bound(self, doc, state, sent_start, previous_end, trigger_start) -> int:
+    def _left_bound(self, state, sent_start, previous_end, trigger_start, attributions) -> int:
+        """`attributions`: those of the trigger's sentence."""
         left = max(sent_start, previous_end)
         lower = state.lower
         skip_to = -1
-        for i in range(left, trigger_start):
-            if i < skip_to:
-                continue
-            if lower[i] in ("which", "who") and i > 0 and lower[i - 1] == ",":
-                # ", which sits on the highway, is ...": an insertion; the main clause goes on after it
-                close = next((j for j in range(i + 1, trigger_start) if lower[j] == ","), None)
-                if close is not None:
-                    state.excluded.update(range(i - 1, close + 1))
-                    skip_to = close + 1
+        # the loop acts only on a relative pronoun or a clause break, which most clauses do not hold
+        if not self.left_bound_words.isdisjoint(lower[left:trigger_start]):
+            for i in range(left, trigger_start):
+                if i < skip_to:
                     continue
-            if lower[i] in self.lexicon.clause_breaks:
-                left = i + 1
+                if lower[i] in ("which", "who") and i > 0 and lower[i - 1] == ",":
+                    # ", which sits on the highway, is ...": an insertion; the main clause goes on after it
+                    close = next((j for j in range(i + 1, trigger_start) if lower[j] == ","), None)
+                    if close is not None:
+                        state.excluded.update(range(i - 1, close + 1))
+                        skip_to = close + 1
+                        continue
+                if lower[i] in self.lexicon.clause_breaks:
+                    left = i + 1
         # "X said that <clause>": the clause starts after the reporting verb (and "that")
-        for attribution in state.attributions:
+        for attribution in attributions:
             if left <= attribution.verb < trigger_start and not attribution.prefix:
                 left = attribution.verb + 1
-                if left < trigger_start and doc[left].lower_ == "that":
+                if left < trigger_start and lower[left] == "that":
                     left += 1
         return left
 
-    def _right_bound(self, doc, trigger_end, next_start) -> int:
-        lower = doc._.kg.lower
-        for i in range(trigger_end, next_start):
-            if lower[i] in self.lexicon.clause_breaks or lower[i] == ";":
-                return i
-        return next_start
+    def _right_bound(self, state, trigger_end, next_start) -> int:
+        lower, breaks = state.lower, self.right_bound_words  # the clause breaks and ";"
+        if breaks.isdisjoint(lower[trigger_end:next_start]):
+            return next_start
+        return next(i for i in range(trigger_end, next_start) if lower[i] in breaks)
 
     @staticmethod
-    def _is_passive(doc, trigger_start, left, trigger_end=None) -> bool:
+    def _is_passive(doc, state: DocState, trigger_start, left, trigger_end=None) -> bool:
+        lower = state.lower  # token attributes from the state's lists; a Token object only for is_punct
         i = trigger_start - 1
-        while i >= left and doc[i].lower_ in SKIPPABLE:
+        while i >= left and lower[i] in SKIPPABLE:
             i -= 1
-        first = doc[trigger_start].lower_
-        if i >= left and doc[i].lower_ in BE_FORMS:
+        first = lower[trigger_start]
+        if i >= left and lower[i] in BE_FORMS:
             return not first.endswith("ing")  # "was captured", "was shot dead"; not "were attacking"
         if not first.endswith(("ed", "en", "ken")):
             return False
         # a reduced relative: "children killed in the violence", "Ghazni, captured by the Taliban"
-        after = doc[trigger_end] if trigger_end is not None and trigger_end < len(doc) else None
-        before = doc[trigger_start - 1] if trigger_start > left else None
-        return (after is not None and after.lower_ in REDUCED_RELATIVE_NEXT and before is not None
-                and before.lower_ not in ("have", "has", "had", "having") and not before.is_punct or
-                before is not None and before.text == "," and after is not None and after.lower_ == "by")
+        after = trigger_end if trigger_end is not None and trigger_end < len(lower) else None
+        before = trigger_start - 1 if trigger_start > left else None
+        return (after is not None and lower[after] in REDUCED_RELATIVE_NEXT and before is not None
+                and lower[before] not in ("have", "has", "had", "having") and not doc[before].is_punct or
+                before is not None and state.texts[before] == "," and after is not None and lower[after] == "by")
 
-    def _visible(self, doc, state: DocState, left: int, right: int, trigger_start: int):
+    def _visible(self, state: DocState, left: int, right: int, trigger_start: int):
         """Actor mentions inside [left, right) that can be arguments: not inside a modifier segment
         (", notably those headed by X,") that closes before the trigger."""
         hits = [h for h in state.within("actor_hits", left, right) if h.end <= right and h.start not in state.excluded]
-        return [h for h in hits if not self._in_modifier(doc, h.start, left, trigger_start)]
+        return [h for h in hits if not self._in_modifier(state, h.start, left, trigger_start)]
 
-    def _in_modifier(self, doc, index: int, left: int, trigger_start: int) -> bool:
-        lower = doc._.kg.lower
-        comma_before = max((i for i in range(left, index) if lower[i] == ","), default=None)
-        if comma_before is None or "," not in lower[index:trigger_start]:
+    def _in_modifier(self, state: DocState, index: int, left: int, trigger_start: int) -> bool:
+        lower = state.lower
+        if "," not in lower[index:trigger_start]:
+            return False
+        comma_before = next((i for i in range(index - 1, left - 1, -1) if lower[i] == ","), None)  # the last one
+        if comma_before is None:
             return False
         segment = " " + " ".join(lower[comma_before + 1:index]) + " "
         return any(" " + marker + " " in segment for marker in self.lexicon.modifier_markers)
@@ -527,7 +594,7 @@ class EventTagger:
         if position == "none":
             return None
         head, _, word = position.partition(":")
-        hits = self._visible(doc, state, left, right, span.start)
+        hits = self._visible(state, left, right, span.start)
         if head in ("before", "any"):
             before = [h for h in hits if max(h.end, h.covers_end) <= span.start]
             if before or head == "before":
@@ -541,7 +608,7 @@ class EventTagger:
                 return inside[0].actor  # a pattern trigger can hold its actor ("under Taliban control")
             start = span.end
             if word:
-                marker = next((t.i for t in doc[span.end:min(right, span.end + 4)] if t.lower_ == word), None)
+                marker = next((i for i in range(span.end, min(right, span.end + 4)) if state.lower[i] == word), None)
                 if marker is None:
                     return None
                 start = marker + 1
@@ -556,6 +623,8 @@ class EventTagger:
             return []
         candidates = [h for h in state.within("places", left, right) if h.end <= right and h.start not in state.excluded
                       and (h.descriptor or self.gazetteer.places[h.key].kind in kinds)]  # walk over what cannot be the place
+        if not candidates:
+            return []
         if not destinations:  # "withdrew to a base near Kabul airport": Kabul is where they went
             lower = state.lower
             # (only after the trigger: "began to withdraw from Kunduz" has an infinitive "to")
@@ -566,17 +635,19 @@ class EventTagger:
         if position in ("after", "any"):
             # a pattern trigger can hold its place ("entered Ghazni and raised their flag")
             after = [h for h in candidates if h.start >= span.start]
-            if after and any(state.lower[i] in self.lexicon.place_sets and state.lower[i + 1] != "of"
-                             and (self._counted(state, i) or "in" in state.lower[max(span.end, i - 3):i])
-                             for i in range(span.end, after[0].start)):
+            between = state.lower[span.end:after[0].start] if after else []  # (no place set there: nothing to test)
+            if not self.lexicon.place_sets.isdisjoint(between) and any(
+                    state.lower[i] in self.lexicon.place_sets and state.lower[i + 1] != "of"
+                    and (self._counted(state, i) or "in" in state.lower[max(span.end, i - 3):i])
+                    for i in range(span.end, after[0].start)):
                 # "captured three districts in the province": unnamed places inside the one named
                 # (but "the five provincial capitals of Zaranj, Sheberghan ..." names them); "displaced
                 # in fighting in northern provinces and now in Kabul": the place named is elsewhere
                 after = []
-            chains.append(self._chain(doc, after, span.start, trigger=range(span.start, span.end)))
+            chains.append(self._chain(state, after, span.start, trigger=range(span.start, span.end)))
         if position in ("before", "any"):
             before = [h for h in candidates if h.end <= span.start][::-1]
-            chains.append(self._chain(doc, before, span.start, backwards=True, trigger=range(span.start, span.end)))
+            chains.append(self._chain(state, before, span.start, backwards=True, trigger=range(span.start, span.end)))
         result = []
         for hit in (h for chain in chains for h in chain):
             if hit.descriptor:
@@ -605,6 +676,8 @@ class EventTagger:
         """Does the clause set its event in places it does not name ("in several regional capitals",
         "in northern provinces", "across the country's districts")? Then no other place is its place."""
         lower = state.lower
+        if self.lexicon.place_sets.isdisjoint(lower[left:right]):
+            return False
         for i in range(left, right):
             if lower[i] in self.lexicon.place_sets and (i + 1 >= len(lower) or lower[i + 1] != "of"):
                 if any(w in ("in", "across", "throughout") for w in lower[max(left, i - 4):i]):
@@ -621,12 +694,13 @@ class EventTagger:
         return False
 
     @classmethod
-    def _chain(cls, doc, hits, anchor: int, *, backwards: bool = False, first_gap: int = 8, trigger=range(0)):
+    def _chain(cls, state: DocState, hits, anchor: int, *, backwards: bool = False, first_gap: int = 8, trigger=range(0)):
         """The places next to the trigger: the nearest within `first_gap` words, then those listed
         with it. Words of actor mentions (with their appositions), of places that only describe
         another, and of the trigger itself do not count as distance."""
         chain, edge = [], anchor
-        state = doc._.kg
+        if not hits:
+            return chain
         if state.actor_tokens is None:  # once per document
             state.actor_tokens = frozenset(i for h in state.actor_hits for i in range(h.start, max(h.end, h.covers_end)))
         skip = set(trigger)
@@ -640,7 +714,7 @@ class EventTagger:
                 between = range(hit.end, anchor) if backwards else range(anchor, hit.start)
                 if sum(1 for i in between if i not in skip and i not in state.actor_tokens) > first_gap:
                     break
-            elif not cls._list_gap(doc[hit.end:edge] if backwards else doc[edge:hit.start]):
+            elif not cls._list_gap(state.texts[hit.end:edge] if backwards else state.texts[edge:hit.start]):
                 break
             chain.append(hit)
             edge = hit.start if backwards else hit.end
@@ -651,18 +725,18 @@ class EventTagger:
         return a.head == b.start or b.head == a.start
 
     @staticmethod
-    def _list_gap(tokens) -> bool:
-        """Do `tokens` only separate two items of a list? (", ", " and ", ", 50 km to the east, and ")"""
-        if len(tokens) > 16:
+    def _list_gap(texts: list[str]) -> bool:
+        """Do the tokens with `texts` only separate two items of a list? (", ", " and ", ", 50 km to the east, and ")"""
+        if len(texts) > 16:
             return False
         words, depth = [], 0
-        for token in tokens:  # drop parenthesised asides
-            if token.text == "(":
+        for text in texts:  # drop parenthesised asides
+            if text == "(":
                 depth += 1
-            elif token.text == ")":
+            elif text == ")":
                 depth = max(0, depth - 1)
             elif depth == 0:
-                words.append(token.text.lower())
+                words.append(text.lower())
         pieces = " ".join(words).split(",")
         outer = [pieces[0], pieces[-1]] if len(pieces) > 1 else pieces
         # the pieces between two commas are appositions; what is outside them must be separators only
@@ -712,14 +786,17 @@ class EventTagger:
                      if self.gazetteer.places[h.key].kind == "district"), None)
 
     @staticmethod
-    def _time(state: DocState, span, left: int, right: int, *, first: bool, sent_start: int):
+    def _time(state: DocState, span, left: int, right: int, *, first: bool, sent_start: int, attributions):
         """The first time expression after the trigger in its clause; else, for the clause's first
-        trigger, the last one before it ("On Saturday night, the Taliban captured ...")."""
+        trigger, the last one before it ("On Saturday night, the Taliban captured ...").
+        `attributions`: those of the trigger's sentence, which holds every token looked at here."""
+        if not state.within("times", sent_start, right):
+            return None  # every time expression looked at below starts in [sent_start, right)
         # a reported event is past: a later date is a deadline or a plan ("to be completed by August 31")
         published = state.published.isoformat() if state.published else None
         past = lambda t: published is None or t.value.date is None or t.value.date <= published  # noqa: E731
         # "..., Unicef said Monday": a time after a reporting verb dates the report, not the event
-        report = next((a.verb for a in state.attributions if not a.prefix and span.end <= a.verb < right), right)
+        report = next((a.verb for a in attributions if not a.prefix and span.end <= a.verb < right), right)
         # a time inside a pattern trigger ("entered Ghazni early on Thursday and raised their flag") counts
         after = [t for t in state.within("times", span.start, report) if t.end <= right and not t.forward and past(t)]
         if after:
@@ -735,7 +812,7 @@ class EventTagger:
         before = [t for t in state.within("times", left, span.start) if t.end <= span.start and past(t)] \
             if first and not embedded else []
         # "X claimed on Monday that the Taliban entered Y": that time dates the claim, not the event
-        reporting = [a.verb for a in state.attributions if not a.prefix and left <= a.verb < span.start]
+        reporting = [a.verb for a in attributions if not a.prefix and left <= a.verb < span.start]
         before = [t for t in before if not any(t.start < verb + 3 and t.end > verb - 3 or t.end <= verb for verb in reporting)]
         if before:
             return before[-1].value
@@ -746,7 +823,7 @@ class EventTagger:
         opening = [t for t in state.within("times", sent_start, sent_start + 3) if t.end < span.start and past(t)
                    and t.end < len(state.lower) and state.lower[t.end] == ","
                    and all(w in OPENING_WORDS for w in state.lower[sent_start:t.start])
-                   and not any(t.end <= a.verb < span.start for a in state.attributions if not a.prefix)
+                   and not any(t.end <= a.verb < span.start for a in attributions if not a.prefix)
                    and not any(w in TEMPORAL_LINKS for w in state.lower[t.end:span.start])]
         if opening:
             return opening[0].value
@@ -754,37 +831,36 @@ class EventTagger:
         # infinitive is dated by the claim
         verb = span.start - 3
         if verb >= sent_start and state.lower[verb + 1:span.start] == ["to", "have"] and any(
-                a.verb == verb for a in state.attributions):
+                a.verb == verb for a in attributions):
             claim = [t for t in state.within("times", sent_start, verb) if t.end <= verb and past(t)]
             return claim[-1].value if claim else None
         return None
 
-    def _counts(self, doc, event_type, span, left, right):
+    def _counts(self, doc, state, event_type, span, left, right):
         prop = COUNT_PROPERTY.get(event_type)
         if prop is None:
             return ()
-        for token in list(doc[left:span.start])[::-1] + list(doc[span.end:right]):
-            value = parse_number(token.text)
-            if value is not None and token.like_num:
+        # the nearest number before the trigger, then after it (a Token object only for like_num)
+        for i in [*range(span.start - 1, left - 1, -1), *range(span.end, right)]:
+            value = parse_number(state.texts[i])
+            if value is not None and doc[i].like_num:
                 return ((prop, value),)
         return ()
 
-    def _modality(self, doc, state, sent, span) -> str:
-        lowered = " " + " ".join(state.lower[sent.start:sent.end]) + " "
-        if any(" " + phrase + " " in lowered for phrase in self.lexicon.reported):
-            return "Reported"
-        attribution = self._attribution(state, sent, span)
+    def _modality(self, state, sent, attribution) -> str:
+        words = state.lower[sent.start:sent.end]
+        if not self.reported_starts.isdisjoint(words):  # (a phrase can only start at a whole token)
+            lowered = " " + " ".join(words) + " "
+            if any(phrase in lowered for phrase in self.reported_phrases):
+                return "Reported"
         return "Claimed" if attribution and attribution.claimed else "Asserted"
 
     @staticmethod
-    def _attribution(state, sent, span):
-        inside = [a for a in state.attributions if sent.start <= a.verb < sent.end]
-        before = [a for a in inside if a.verb < span.start]
-        return before[-1] if before else (inside[0] if inside else None)
-
-    def _speaker(self, state, sent, span):
-        attribution = self._attribution(state, sent, span)
-        return attribution.speaker if attribution else None
+    def _attribution(attributions, span):
+        """The attribution of the trigger `span` among its sentence's `attributions`: the last one
+        before it, else the first one after it."""
+        before = [a for a in attributions if a.verb < span.start]
+        return before[-1] if before else (attributions[0] if attributions else None)
 
     @staticmethod
     def _merge(records: list[EventRecord], frames: set[int] = frozenset()) -> list[EventRecord]:
@@ -831,9 +907,16 @@ def _agree(a, b) -> bool:
 def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: True) -> list[EventRecord]:
     """Within one article, an event told several times is one event with several mentions: same type,
     same main place, and dates that do not disagree. Events without a place are never merged."""
+    main_places: dict[tuple[str, ...], str | None] = {}  # each event is compared with every kept one
+
+    def main_place(places: tuple[str, ...]) -> str | None:
+        if places not in main_places:
+            main_places[places] = _main_place(places, gazetteer)
+        return main_places[places]
+
     merged: list[EventRecord] = []
     for event in events:
-        place = _main_place(event.places, gazetteer)
+        place = main_place(event.places)
         date = event.time.date if event.time else None
         twin = None
         victims = {p.actor for p in event.participants if p.role == "AffectedRole" and people(p.actor)}
@@ -842,7 +925,7 @@ def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: Tru
             twin = next((k for k in merged if k.type == event.type
                          and victims & {p.actor for p in k.participants if p.role == "AffectedRole"}
                          and _agree(k.time.date if k.time else None, date)
-                         and _agree(_main_place(k.places, gazetteer), place)), None)
+                         and _agree(main_place(k.places), place)), None)
         speakers = {p.actor for p in event.participants if p.role == "AgentRole"}
         if twin is None and event.type == "Statement" and speakers:
             # one speaker's statement told in several sentences ("UNICEF expressed shock ... UNICEF
@@ -853,7 +936,7 @@ def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: Tru
         if twin is None and place is not None:
             for kept in merged:
                 kept_date = kept.time.date if kept.time else None
-                if kept.type == event.type and _main_place(kept.places, gazetteer) == place and (
+                if kept.type == event.type and main_place(kept.places) == place and (
                     date is None or kept_date is None or date == kept_date
                 ):
                     twin = kept

@@ -52,13 +52,14 @@ def default() -> Language:
 def analyse(text: str, published=None, nlp: Language | None = None) -> Doc:
     nlp = nlp or default()
     doc = nlp.make_doc(text)
-    strings = doc.vocab.strings
     # token attributes as plain lists, read once: Token objects are costly to create
-    lower = [strings[i] for i in doc.to_array("LOWER").tolist()]
     begins = doc.to_array("IDX").tolist()
     followed_by_space = doc.to_array("SPACY").tolist()
     ends = [following - space for following, space in zip(begins[1:] + [len(text)], followed_by_space)]
     texts = [text[begin:end] for begin, end in zip(begins, ends)]
+    # spaCy's LOWER attribute is the token text's str.lower(), and calling that is cheaper than
+    # looking each LOWER up in the string store
+    lower = [token_text.lower() for token_text in texts]
     doc._.kg = DocState(published=published, text=text, lower=lower, texts=texts, begins=begins, ends=ends)
     for _, component in nlp.pipeline:
         doc = component(doc)

@@ -57,7 +57,8 @@ class PlaceTagger:
         self.gazetteer = gazetteer or gazetteer_module.default()
         lex = lexicon or lexicon_module.default()
         self.only_country = self.gazetteer.only_country  # "the country" with one country known
-        self.destinations = lex.destinations
+        self.destinations = [list(words) for words in lex.destinations]  # lists compare with token slices
+        self.destination_ends = {words[-1] for words in self.destinations}  # the word right before a destination
         self.office_words = {w for title in lex.titles for w in title.split()}
         self.stopwords = lex.name_stopwords | lex.honorifics | {w.title() for w in lex.titles if " " not in w}
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
@@ -134,7 +135,9 @@ class PlaceTagger:
     def _destination(self, lower: list[str], start: int) -> bool:
         """Is the place at `start` where someone went ("left for Kabul")? (`the` may stand between)"""
         end = start - 1 if start and lower[start - 1] == "the" else start
-        return any(lower[max(0, end - len(words)):end] == list(words) for words in self.destinations)
+        if not end or lower[end - 1] not in self.destination_ends:
+            return False  # no phrase ends right there
+        return any(lower[max(0, end - len(words)):end] == words for words in self.destinations)
 
     @staticmethod
     def _title_case_tokens(state, doc: Doc) -> set[int]:
@@ -142,9 +145,15 @@ class PlaceTagger:
         every word of four letters or more capitalised, and at least three of them."""
         found: set[int] = set()
         for sent in state.sentences(doc):
-            words = [w for w in state.texts[sent.start:sent.end] if len(w) >= 4 and w.isalpha()]
-            if len(words) >= 3 and all(w[0].isupper() for w in words):
-                found.update(range(sent.start, sent.end))
+            capitalised = 0
+            for word in state.texts[sent.start:sent.end]:
+                if len(word) >= 4 and word.isalpha():
+                    if not word[0].isupper():
+                        break  # most sentences stop at their first long lower-case word
+                    capitalised += 1
+            else:  # no long word in lower case
+                if capitalised >= 3:
+                    found.update(range(sent.start, sent.end))
         return found
 
     def _surname(self, doc: Doc, state: DocState, start: int) -> bool:
