@@ -123,14 +123,18 @@ def _agree(a, b) -> bool:
     return a is None or b is None or a == b
 
 
+def _role_tokens(role: str) -> list[str]:
+    return re.split(r"[^a-z0-9]+", fold(role).replace("’", "'"))
+
+
 def role_words(role: str) -> list[str]:
-    return [w for w in re.split(r"[^a-z0-9]+", fold(role).replace("’", "'")) if w and w not in ROLE_FILLER]
+    return [w for w in _role_tokens(role) if w and w not in ROLE_FILLER]
 
 
 def role_head(role: str) -> str | None:
     """The office noun: the last word, or the word before "of"/"for" ("member of the provincial
     council", "chief of Helmand's health department", "spokesman for the president")."""
-    words = re.split(r"[^a-z0-9]+", fold(role).replace("’", "'"))
+    words = _role_tokens(role)
     cut = next((i for i, w in enumerate(words) if w in ("of", "for") and i > 0), len(words))
     head = [w for w in words[:cut] if w and w not in ROLE_FILLER]
     return head[-1] if head else None

@@ -90,6 +90,12 @@ class Gazetteer:
         place = self.places[inner]
         return outer in (place.province, place.country)
 
+    def innermost(self, keys) -> list[str]:
+        """The places among `keys` that contain none of the others, in their order ("Lashkar Gah in
+        Helmand": the province only locates the city)."""
+        keys = list(keys)
+        return [k for k in keys if not any(other != k and self.contains(k, other) for other in keys)]
+
     def province_of(self, place_key: str) -> Place | None:
         place = self.places.get(place_key)
         if place is None:

@@ -50,27 +50,32 @@ def test_evaluate_names_agree_on_family_name_and_words():
     assert same_name("", "") and not same_name("", "asif azimi")
 
 
+def gold_case(directory: Path, text: str, annotations: str) -> Path:
+    """A one-article gold file (article published 2021-08-13, mentioning Ghazni) in `directory`."""
+    (directory / "a.txt").write_text(text, encoding="utf-8")
+    (directory / "a.json").write_text('{"published": "2021-08-13"}', encoding="utf-8")
+    gold = directory / "a.toml"
+    gold.write_text('article = "a.txt"\nplaces = ["city/ghazni"]\n' + annotations, encoding="utf-8")
+    return gold
+
+
 def test_evaluate_scores_a_hand_made_gold_file(tmp_path):
-    (tmp_path / "a.txt").write_text("The Taliban captured Ghazni on Thursday. Residents were shocked.", encoding="utf-8")
-    (tmp_path / "a.json").write_text('{"published": "2021-08-13"}', encoding="utf-8")
-    (tmp_path / "a.toml").write_text(
-        'article = "a.txt"\nplaces = ["city/ghazni"]\n'
+    gold = gold_case(
+        tmp_path, "The Taliban captured Ghazni on Thursday. Residents were shocked.",
         '[[event]]\ntype = "CaptureOfTerritory"\nplace = "city/ghazni"\ndate = "2021-08-12"\nevidence = ["captured Ghazni"]\n'
-        '[[event]]\ntype = "Killing"\nplace = "city/ghazni"\nevidence = ["Residents were shocked"]\n', encoding="utf-8")
-    report = evaluate([tmp_path / "a.toml"])
+        '[[event]]\ntype = "Killing"\nplace = "city/ghazni"\nevidence = ["Residents were shocked"]\n')
+    report = evaluate([gold])
     assert (report.events["CaptureOfTerritory"].tp, report.events["Killing"].fn) == (1, 1)
     assert report.events_overall.precision == 1.0 and report.events_overall.recall == 0.5
     assert (report.places.tp, report.dates.tp) == (1, 1)
 
 
 def test_evaluate_the_one_who_denies_a_claim_counts_as_a_person(tmp_path):
-    (tmp_path / "a.txt").write_text("A Taliban spokesman denied that the group had captured Ghazni.", encoding="utf-8")
-    (tmp_path / "a.json").write_text('{"published": "2021-08-13"}', encoding="utf-8")
-    (tmp_path / "a.toml").write_text(
-        'article = "a.txt"\nplaces = ["city/ghazni"]\n'
+    gold = gold_case(
+        tmp_path, "A Taliban spokesman denied that the group had captured Ghazni.",
         '[[person]]\nlabel = "A Taliban spokesman"\nroles = ["spokesman"]\n'
-        '[[denied]]\ntype = "CaptureOfTerritory"\nplace = "city/ghazni"\nevidence = ["denied that"]\n', encoding="utf-8")
-    report = evaluate([tmp_path / "a.toml"])
+        '[[denied]]\ntype = "CaptureOfTerritory"\nplace = "city/ghazni"\nevidence = ["denied that"]\n')
+    report = evaluate([gold])
     assert (report.persons.tp, report.persons.fp, report.persons.fn) == (1, 0, 0)
     assert report.denied_as_fact == 0
 

@@ -244,8 +244,8 @@ class ActorTagger:
         # possessive place before: "Sar-e Pul's council chief", "Helmand's health department chief";
         # or organisation: "the government's media chief" (a possessive determines the phrase)
         if left >= 2 and texts[left - 1] in ("'s", "’s"):
-            place = next((p for p in state.places if p.end == left - 1), None)
-            owner = next((h for h in state.actor_hits if h.end == left - 1 and state.actors[h.actor].cls != "Person"), None)
+            place = self._place_ending(state, left - 1)
+            owner = self._organisation_ending(state, left - 1)
             if place:
                 place.descriptor = True
                 place_key, left = place.key, place.start

@@ -245,12 +245,12 @@ class EventTagger:
                               destinations=trigger.destinations)
         if not places and trigger.type == "CaptureOfTerritory":
             places = self._entered_place(state, sent.start, span.start, trigger.place_kinds)
+        unnamed = self._unnamed_places(state, left, right)  # "in several regional capitals": no setting applies
         if not places and (trigger.type in PLACE_FROM_CONTEXT or trigger.type in VIOLENCE) and previous_places \
-                and not self._unnamed_places(state, left, right):
+                and not unnamed:
             places = list(previous_places)  # "X fell after the militia withdrew": one setting for the sentence
         if not places:
             places = self._scene(state, sent.start, span.start, trigger.place_kinds)
-        unnamed = not places and self._unnamed_places(state, left, right)  # "in several regional capitals"
         if not places and not unnamed and (trigger.type in LOCAL_EVENTS or trigger.type in VIOLENCE and
                                            not self.casualty_words.isdisjoint(state.lower[sent.start:sent.end])):
             # "14 civilians had been killed in fighting since Friday", "police said they had arrested
@@ -304,14 +304,14 @@ class EventTagger:
         for role, actor in roles.items():
             if actor is not None and all(p.actor != actor for p in participants):
                 participants.append(Participant(actor, ROLE_NAMES[role]))
-        subject_role = next((ROLE_NAMES[r] for r in ("affected", "agent") if r in roles and positions[r] == "before"), None)
-        subject_actor = next((roles[r] for r in ("affected", "agent") if r in roles and positions[r] == "before"), None)
-        companions = self._companions(state, span.end, right) if subject_role else []
-        if subject_actor is not None:
-            companions = self._conjuncts(state, subject_actor, left, span.start) + companions
+        # those coordinated with the subject, or "together with" it, share its role
+        subject_slot = next((r for r in ("affected", "agent") if r in roles and positions[r] == "before"), None)
+        companions = self._companions(state, span.end, right) if subject_slot else []
+        if subject_slot and roles[subject_slot] is not None:
+            companions = self._conjuncts(state, roles[subject_slot], left, span.start) + companions
         for actor in companions:
             if all(p.actor != actor for p in participants):
-                participants.append(Participant(actor, subject_role))
+                participants.append(Participant(actor, ROLE_NAMES[subject_slot]))
         begin, end = sentence_span(state, sent.start, sent.end)
         attribution = self._attribution(attributions, span)
         mention = EventMention(
@@ -331,7 +331,7 @@ class EventTagger:
         )
         # "overran the district of Khash Rod in Nimroz", "in Lashkar Gah in Helmand": the province only
         # locates the place inside it
-        inner = [p for p in places if not any(q != p and self.gazetteer.contains(p, q) for q in places)]
+        inner = self.gazetteer.innermost(places)
         named = [p for p in inner if self.gazetteer.places[p].kind != "country"]
         if trigger.per_place and len(named) > 1 and len({self.gazetteer.province_of(p).key if self.gazetteer.province_of(p) else p for p in named}) > 1:
             # "fighting in Herat and in Lashkar Gah": one event in each place
@@ -513,7 +513,7 @@ class EventTagger:
         if comma is None:
             return []
         hits = [h for h in state.within("places", start + 1, comma) if h.end <= comma]
-        inner = [h.key for h in hits if not any(o.key != h.key and self.gazetteer.contains(h.key, o.key) for o in hits)]
+        inner = self.gazetteer.innermost(h.key for h in hits)
         return [k for k in inner[-1:] if self.gazetteer.places[k].kind in kinds]
 
     def _coordinated(self, state: DocState, trigger_start, left) -> bool:

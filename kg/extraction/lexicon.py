@@ -114,6 +114,11 @@ def _triggers(path: Path) -> tuple[Trigger, ...]:
     return tuple(triggers)
 
 
+def _phrases(data: dict, section: str, key: str) -> tuple[tuple[str, ...], ...]:
+    """A list of phrases from `[section] key`, each as its lower-case words (absent: none)."""
+    return tuple(tuple(v.lower().split()) for v in data.get(section, {}).get(key, ()))
+
+
 def plural(title: str) -> str:
     """'deputy governor' -> 'deputy governors'; 'spokesman' -> 'spokesmen'."""
     if title.endswith("man"):
@@ -139,7 +144,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             negation_scope_breaks=frozenset(language["negation"].get("scope_breaks", ())),
             subordinators=frozenset(language.get("hypothetical", {}).get("subordinators", ())),
             modals=frozenset(language.get("hypothetical", {}).get("modals", ())),
-            irrealis=tuple(tuple(v.lower().split()) for v in language.get("hypothetical", {}).get("irrealis", ())),
+            irrealis=_phrases(language, "hypothetical", "irrealis"),
             reference_determiners=frozenset(w.lower() for w in language.get("references", {}).get("determiners", ())),
             reported=tuple(language["modality"]["reported"]),
             claimed=frozenset(w.lower() for w in language["modality"]["claimed"]),
@@ -149,7 +154,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             clause_breaks=frozenset(language["clauses"]["breaks"]),
             modifier_markers=tuple(language["clauses"]["modifier_markers"]),
             coordinators=frozenset(language["clauses"]["coordinators"]),
-            entry_verbs=tuple(tuple(v.lower().split()) for v in language.get("events", {}).get("entry_verbs", ())),
+            entry_verbs=_phrases(language, "events", "entry_verbs"),
             foreign_forces=frozenset(w.lower() for w in language.get("events", {}).get("foreign_forces", ())),
             place_sets=frozenset(w.lower() for w in language.get("events", {}).get("place_sets", ())),
             quantifiers=frozenset(w.lower() for w in language.get("events", {}).get("quantifiers", ())),
@@ -169,10 +174,10 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             approximators=tuple(titles["approximators"]),
             name_stopwords=frozenset(actors["names"]["stopwords"]),
             honorifics=frozenset(actors["names"]["honorifics"]),
-            denial_scope_breaks=tuple(tuple(v.lower().split()) for v in language["negation"].get("denial_scope_breaks", ())),
-            destinations=tuple(tuple(v.lower().split()) for v in language.get("places", {}).get("destinations", ())),
-            comitatives=tuple(tuple(v.lower().split()) for v in language.get("events", {}).get("comitatives", ())),
-            boilerplate=tuple(tuple(v.lower().split()) for v in language.get("sentences", {}).get("boilerplate", ())),
+            denial_scope_breaks=_phrases(language, "negation", "denial_scope_breaks"),
+            destinations=_phrases(language, "places", "destinations"),
+            comitatives=_phrases(language, "events", "comitatives"),
+            boilerplate=_phrases(language, "sentences", "boilerplate"),
         )
     except KeyError as exc:
         raise DataFileError(f"{directory}: missing key {exc}", hint="compare with the shipped lexicon files") from exc
