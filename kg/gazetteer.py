@@ -74,6 +74,7 @@ class Gazetteer:
     actor_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     capitals: dict[str, str] = field(default_factory=dict)  # province key -> its capital's key
+    demonyms: dict[str, str] = field(default_factory=dict)  # lower-case demonym -> its country's key
 
     def capital_of(self, province_key: str) -> Place | None:
         key = self.capitals.get(province_key)
@@ -206,6 +207,15 @@ def load(data_dir: Path = DATA_DIR) -> Gazetteer:
                 )
             place = matches[0]
             gaz.places[place.key] = Place(**{**place.__dict__, "aliases": place.aliases + (row["alias"].strip(),)})
+
+    demonyms_path = data_dir / "demonyms.csv"
+    if demonyms_path.exists():
+        for line, row in _read_csv(demonyms_path, {"country", "demonym"}):
+            key = place_key("country", row["country"], None)
+            if key not in gaz.places:
+                raise DataFileError(f"{demonyms_path}:{line}: unknown country {row['country']!r}",
+                                    hint="name a country exactly as places.csv spells it")
+            gaz.demonyms[row["demonym"].strip().lower()] = key
 
     for place in gaz.places.values():
         if place.kind == "city" and place.is_capital and place.province:

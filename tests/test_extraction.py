@@ -699,3 +699,96 @@ def test_extraction_sentence_opening_with_in_place_sets_its_scene(extracted):
     assert [e.places for e in events_of(x, "Defection")] == [("district/zabul/shinkay",)]
     inner = extracted("In Zabul province, the Taliban took over Qalat on Saturday after the governor surrendered.")
     assert [e.places for e in events_of(inner, "Surrender")] == [("city/qalat",)]
+
+
+def test_extraction_also_names_the_unnamed_person_told_before(extracted):
+    x = extracted("Unknown gunmen shot dead a doctor in Jalalabad on Sunday. Police spokesman Farid Khan "
+                  "confirmed the attack. According to him, Ahmad Karimi was also a Nangarhar provincial prosecutor.")
+    (killing,) = events_of(x, "Assassination")
+    assert participant(x, killing, "AffectedRole") == "Ahmad Karimi"
+    assert {title for title, _ in offices(x, "Ahmad Karimi")} == {"doctor", "provincial prosecutor"}
+    # without "also", or with two unnamed people it could be, the name stays apart
+    plain = extracted("Unknown gunmen shot dead a doctor in Jalalabad on Sunday. Ahmad Karimi was a Nangarhar provincial prosecutor.")
+    assert participant(plain, events_of(plain, "Assassination")[0], "AffectedRole") != "Ahmad Karimi"
+    two = extracted("Unknown gunmen shot dead a doctor and a teacher in Jalalabad on Sunday. "
+                    "Ahmad Karimi was also a Nangarhar provincial prosecutor.")
+    assert offices(two, "Ahmad Karimi") == {("provincial prosecutor", "province/nangarhar")}
+
+
+def test_extraction_name_listed_after_a_plural_place_noun_takes_its_kind(extracted):
+    x = extracted("At least 30 civilians were killed in several provinces last week, including 12 in Kandahar and four in Herat.")
+    killings = events_of(x, "Killing")
+    parts = {(e.places, e.counts) for e in killings if e.places}
+    assert parts == {(("province/kandahar",), (("killed", 12),)), (("province/herat",), (("killed", 4),))}
+    (whole,) = [e for e in killings if not e.places]
+    assert whole.counts == (("killed", 30),)
+    cities = extracted("Fighting raged on Monday in several cities, such as Kandahar.")
+    assert [m.place_key for m in cities.place_mentions] == ["city/kandahar"]
+
+
+def test_extraction_a_listed_part_is_not_the_whole_count(extracted):
+    x = extracted("Dozens of people were killed in Ghazni on Monday, including three women.")
+    (killing,) = events_of(x, "Killing")
+    assert killing.counts == ()
+
+
+def test_extraction_a_compass_reference_point_is_not_the_place(extracted):
+    x = extracted("Located 200 km north of Kabul, Charikar, overrun by the insurgents, is a key town.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/charikar",)]
+
+
+def test_extraction_reduced_relative_with_an_adverb_is_passive(extracted):
+    x = extracted("Ghazni, seized twice by the insurgents, is a key city on the highway.")
+    (capture,) = events_of(x, "CaptureOfTerritory")
+    assert capture.places == ("city/ghazni",) and participant(x, capture, "AgentRole") == "Taliban"
+
+
+def test_extraction_doing_the_same_repeats_the_event_before(extracted):
+    x = extracted("In Zabul province, the police chief surrendered to the Taliban on Monday. "
+                  "About 40 policemen did the same, officials said.")
+    surrenders = events_of(x, "Surrender")
+    assert [participant(x, e, "AffectedRole") for e in surrenders] == ["the police chief", "About 40 policemen"]
+    assert all(e.places == ("province/zabul",) for e in surrenders)
+    assert surrenders[1].time is None  # the day is not said to be the same
+    refused = extracted("In Zabul province, the police chief surrendered to the Taliban on Monday. "
+                        "The local militias did not do the same.")
+    assert len(events_of(refused, "Surrender")) == 1
+
+
+def test_extraction_placeless_mentions_in_consecutive_sentences_are_one_event(extracted):
+    x = extracted("The United States has stepped up its air strikes.\n\n"
+                  "\"US forces have carried out several airstrikes in recent days,\" a spokesman said.")
+    assert len(events_of(x, "Airstrike")) == 1
+    apart = extracted("The United States has stepped up its air strikes. The Taliban captured Ghazni on Monday. "
+                      "Officials in Herat spoke of the fighting. US forces have carried out several airstrikes.")
+    assert len(events_of(apart, "Airstrike")) == 2
+
+
+def test_extraction_a_peoples_name_places_their_displacement(extracted):
+    x = extracted("The fighting has forced some 5,000 Afghans to flee their homes since June, the UN said.")
+    (displacement,) = events_of(x, "Displacement")
+    assert displacement.places == ("country/afghanistan",)
+    assert displacement.counts == (("displaced", 5000),)
+
+
+def test_extraction_a_request_accepted_is_a_fact(extracted):
+    accepted = extracted("In Ghazni on Monday, elders asked the governor to withdraw his forces from the city, "
+                         "which he accepted.")
+    (withdrawal,) = events_of(accepted, "Withdrawal")
+    assert withdrawal.places == ("city/ghazni",) and participant(accepted, withdrawal, "AgentRole") == "the governor"
+    asked = extracted("In Ghazni on Monday, elders asked the governor to withdraw his forces from the city.")
+    assert events_of(asked, "Withdrawal") == []
+
+
+def test_extraction_control_given_is_a_capture(extracted):
+    x = extracted("The retreat from Farah gave the Taliban control of the entire province on Sunday.")
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("province/farah",)]
+    denied = extracted("The deal did not give the Taliban control of Herat.")
+    assert events_of(denied, "CaptureOfTerritory") == []
+
+
+def test_extraction_forces_leaving_shortly_after_leave_that_place_that_day(extracted):
+    x = extracted("On Saturday night, the Taliban captured Kunduz. Government security troops left shortly after.")
+    (withdrawal,) = events_of(x, "Withdrawal")
+    assert withdrawal.places == ("city/kunduz",) and withdrawal.time.date == "2021-08-07"
+    assert participant(x, withdrawal, "AgentRole") == "Afghan National Defense and Security Forces"

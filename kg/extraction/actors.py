@@ -10,6 +10,7 @@ person already named in the article ("Rahmani" -> "Mohammad Noor Rahmani").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -346,6 +347,8 @@ class ActorTagger:
             if holder is not None:
                 state.add_positions(holder[0], (position,))
                 state.occupied.update(range(left, right))
+                if "also" in lower[copula + 1:left]:
+                    self._bridge_also(doc, state, holder[0], copula)
                 return
         # unnamed: keep only what the text marks as a referring phrase
         if not (determiner or plural or size or former):
@@ -360,6 +363,28 @@ class ActorTagger:
         cls = "Group" if plural or (size and size > 1) else "Person"
         actor = state.new_actor(cls=cls, label=label, positions=(position,), size=size if cls == "Group" else None)
         self._add_hit(state, left, right, actor.local_id, confidence=0.6)
+
+    @staticmethod
+    def _bridge_also(doc: Doc, state: DocState, named: int, copula: int, sentences_back: int = 2) -> None:
+        """"Gunmen shot dead a doctor. ... Ahmad Karimi was also a prosecutor": "also" says the person
+        named here for the first time holds another office besides one told before, so when exactly
+        one unnamed person was introduced ("a doctor") in the sentences just before, that person is
+        the one named: the unnamed person's mentions and office pass to the name."""
+        starts = [s.start for s in state.sentences(doc)]
+        here = bisect_right(starts, copula) - 1
+        window = starts[max(0, here - sentences_back)]
+        if any(h.actor == named and h.start < starts[here] for h in state.actor_hits):
+            return  # the name was introduced before: "also" adds to what was said of it
+        unnamed = {h.actor for h in state.actor_hits if window <= h.start < starts[here]
+                   and state.actors[h.actor].cls == "Person" and not state.actors[h.actor].name
+                   and state.actors[h.actor].label.lower().startswith(("a ", "an "))}
+        if len(unnamed) != 1:
+            return  # none, or several the name could be
+        (introduced,) = unnamed
+        state.add_positions(named, state.actors[introduced].positions)
+        for hit in state.actor_hits:
+            if hit.actor == introduced:
+                hit.actor = named
 
     def _possessed_body(self, state: DocState, start: int, reach: int = 4) -> int | None:
         """After a possessive ("Helmand's", "the army's"): the end of the body it owns ("health

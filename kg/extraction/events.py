@@ -37,6 +37,10 @@ LIST_SEPARATORS = {"and", "or", "as", "well", "also", "in", "near", "at", "aroun
                    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 REDUCED_RELATIVE_NEXT = {"in", "by", "during", "at", "near", "since", "over", "across", "when", "while"}
 SKIPPABLE = {"already", "also", "reportedly", "then", "now", "completely", "fully", "recently", "allegedly", "have", "has", "had"}
+PEOPLE_MOVED = {"Displacement"}  # events whose place a demonym of the people moved can give
+# Acts each actor does for themselves: two surrenders in one place by different people are two events
+INDIVIDUAL_ACTS = {"Surrender", "Defection"}
+REPETITION_ADVERBS = {"twice", "again", "once", "repeatedly", "briefly", "temporarily"}  # between a participle and its "by"
 COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "injured", "Displacement": "displaced"}
 VIOLENCE = {"Attack", "ArmedClash", "Airstrike"}
 LOCAL_EVENTS = {"Arrest"}  # events that happen where the passage is set when no place is named
@@ -130,6 +134,7 @@ class EventTagger:
         self.right_bound_words = self.lexicon.clause_breaks | {";"}  # what `_right_bound` stops at
         self.entry_starts = {verb[0] for verb in self.lexicon.entry_verbs}
         self.comitative_starts = {marker[0] for marker in self.lexicon.comitatives}
+        self.repeat_starts = {phrase[0] for phrase in self.lexicon.repeats}
         self.reported_phrases = tuple(" " + phrase + " " for phrase in self.lexicon.reported)  # padded once
         self.reported_starts = {phrase.split()[0] for phrase in self.lexicon.reported}
 
@@ -163,7 +168,8 @@ class EventTagger:
         span_starts = [s.start for s in spans]  # filter_bounds sorts by start
         for sent in state.sentences(doc):
             in_sentence = spans[bisect_left(span_starts, sent.start):bisect_left(span_starts, sent.end)]
-            if not in_sentence or self._boilerplate(state, sent.start, sent.end):
+            if self._boilerplate(state, sent.start, sent.end) or not in_sentence and not (
+                    self.repeat_starts.intersection(state.lower[sent.start:sent.end])):
                 continue
             # every trigger of the sentence reads its attributions: filtered once, in text order
             attributions = [a for a in state.attributions if sent.start <= a.verb < sent.end]
@@ -198,9 +204,12 @@ class EventTagger:
                 records.sort(key=lambda r: r.trigger.begin)
             previous_violent = bool(state.events) and state.events[-1].type in VIOLENCE and (
                 state.events[-1].sentence.end >= state.begins[max(sent.start - 1, 0)] - 1)
+            if not records and (repeated := self._repeated(state, sent, attributions)) is not None:
+                records.append(repeated)
             folded = fold_casualties(self._merge(records, frames), state.events, violent_words,
                                      individual=lambda a: state.actors[a].cls == "Person", previous_violent=previous_violent)
             state.events.extend(self._targeted(state, folded))
+            state.events.extend(self._parts(doc, state, folded, sent))
         state.events = name_described(state.events, state.described, self.gazetteer)
         state.events = merge_reports(state.events, self.gazetteer, people=lambda a: state.actors[a].cls == "Person")
         state.events = name_unnamed_victims(state, self.gazetteer)
@@ -257,6 +266,10 @@ class EventTagger:
             # two suspects": an incident with casualties, an arrest, happened where the passage is set
             focus = self._focus_place(state, span.start, sentence_starts)
             places = [focus] if focus else places
+        if not places and trigger.type in PEOPLE_MOVED and not unnamed:
+            # "forced at least 244,000 Afghans to flee their homes": a people's name places them in their country
+            country = next((self.gazetteer.demonyms[w] for w in state.lower[left:right] if w in self.gazetteer.demonyms), None)
+            places = [country] if country else places
         main = roles.get("affected") or roles.get("agent")
         foreign = trigger.type == "Withdrawal" and any(w in self.lexicon.foreign_forces for w in state.lower[left:right])
         if foreign:
@@ -446,7 +459,7 @@ class EventTagger:
                 if lower[i] not in self.irrealis_starts:
                     continue
                 phrase = next((p for p in lex.irrealis if lower[i:i + len(p)] == list(p)), None)
-                if phrase:
+                if phrase and not self._fulfilled(lower, trigger_start):
                     return " ".join(phrase)
         i = trigger_start - 1
         while i >= left and lower[i] in ("not", "n't", "have", "be", "been", "also", "now", "soon", "still"):
@@ -454,6 +467,15 @@ class EventTagger:
         if i >= left and lower[i] in lex.modals and not any(t.start <= i < t.end for t in state.times):
             return lower[i]
         return None
+
+    def _fulfilled(self, lower: list[str], trigger_start: int) -> bool:
+        """Does the sentence go on to say the wanted act was done ("..., which he accepted")?"""
+        for i in range(trigger_start, len(lower)):
+            if lower[i] in (".", "!", "?", ";"):
+                return False
+            if any(lower[i:i + len(p)] == list(p) for p in self.lexicon.fulfilled):
+                return True
+        return False
 
     def _entered_place(self, state: DocState, sent_start: int, trigger_start: int, kinds) -> list[str]:
         lower = state.lower
@@ -565,14 +587,17 @@ class EventTagger:
         first = lower[trigger_start]
         if i >= left and lower[i] in BE_FORMS:
             return not first.endswith("ing")  # "was captured", "was shot dead"; not "were attacking"
-        if not first.endswith(("ed", "en", "ken")):
+        if not first.endswith(("ed", "en", "ken", "un", "wn")):  # "overrun", "overthrown"
             return False
         # a reduced relative: "children killed in the violence", "Ghazni, captured by the Taliban"
-        after = trigger_end if trigger_end is not None and trigger_end < len(lower) else None
+        after = trigger_end
+        while after is not None and after < len(lower) and lower[after] in REPETITION_ADVERBS:
+            after += 1  # "conquered twice by the insurgents"
+        after = after if after is not None and after < len(lower) else None
         before = trigger_start - 1 if trigger_start > left else None
         return (after is not None and lower[after] in REDUCED_RELATIVE_NEXT and before is not None
                 and lower[before] not in ("have", "has", "had", "having") and not doc[before].is_punct or
-                before is not None and state.texts[before] == "," and after is not None and lower[after] == "by")
+                i >= left and state.texts[i] == "," and after is not None and lower[after] in REDUCED_RELATIVE_NEXT)
 
     def _visible(self, state: DocState, left: int, right: int, trigger_start: int):
         """Actor mentions inside [left, right) that can be arguments: not inside a modifier segment
@@ -840,12 +865,79 @@ class EventTagger:
         prop = COUNT_PROPERTY.get(event_type)
         if prop is None:
             return ()
-        # the nearest number before the trigger, then after it (a Token object only for like_num)
+        # the nearest number before the trigger, then after it up to a list of parts ("killed on
+        # Monday, including three women": three is a part, not the whole) (a Token object only for like_num)
+        lower = state.lower
+        right = next((i for i in range(span.end, right) for o in self.lexicon.list_openers
+                      if lower[i:i + len(o)] == list(o)), right)
         for i in [*range(span.start - 1, left - 1, -1), *range(span.end, right)]:
             value = parse_number(state.texts[i])
             if value is not None and doc[i].like_num:
                 return ((prop, value),)
         return ()
+
+    def _repeated(self, state: DocState, sent, attributions) -> EventRecord | None:
+        """"The governor surrendered. About 250 militiamen did the same.": a sentence that only says
+        someone repeated the event told just before (in the previous sentence) is that event again,
+        with the actor it names in the role the first event's subject had, in the same place, with
+        both sentences as evidence; the day is not carried over, as the text does not say it was the same."""
+        lower, starts = state.lower, self.repeat_starts
+        if starts.isdisjoint(lower[sent.start:sent.end]):
+            return None  # (most sentences: one C-level test)
+        at = next((i for i in range(sent.start, sent.end) if lower[i] in starts for phrase in self.lexicon.repeats
+                   if lower[i:i + len(phrase)] == list(phrase)), None)
+        if at is None or not state.events or self._negation(state, sent.start, sent.start, at) \
+                or self._hypothetical(state, sent.start, at, sent.start):
+            return None  # "the militias did not do the same", "others may follow suit"
+        previous = state.events[-1]
+        if previous.sentence.end < state.begins[sent.start] - 2 or previous.type == "Statement":
+            return None  # only the event of the sentence right before
+        speakers = {a.speaker for a in attributions}
+        actor = next((h.actor for h in state.within("actor_hits", sent.start, sent.end) if h.actor not in speakers), None)
+        subject = next((p for p in previous.participants if p.role in ("AgentRole", "AffectedRole")), None)
+        if actor is None or subject is None:
+            return None
+        participants = tuple(Participant(actor, p.role) if p == subject else p for p in previous.participants)
+        begin, end = state.char_span(sent.start, sent.end)
+        attribution = attributions[0] if attributions else None
+        phrase = next(p for p in self.lexicon.repeats if lower[at:at + len(p)] == list(p))
+        mention = EventMention(trigger=TextSpan(*state.char_span(at, at + len(phrase)), state.span_text(at, at + len(phrase))),
+                               sentence=TextSpan(begin, end, state.text[begin:end]),
+                               modality=self._modality(state, sent, attribution),
+                               according_to=attribution.speaker if attribution else None)
+        # the sentence told before stays evidence: "the same" means nothing without it
+        return EventRecord(type=previous.type, mentions=(mention, previous.mentions[-1]), places=previous.places,
+                           participants=participants)
+
+    def _parts(self, doc, state: DocState, records: list[EventRecord], sent) -> list[EventRecord]:
+        """"27 children were killed in different provinces, including 20 in Kandahar": a counted
+        event's list of parts, each counted and placed, is one more event per part (the whole keeps
+        its own count). Only "NUMBER [words] in PLACE" items count as parts."""
+        counted = [r for r in records if r.counts]
+        if not counted:
+            return []
+        lower, texts = state.lower, state.texts
+        openers = [o for o in self.lexicon.list_openers if o[0] in lower[sent.start:sent.end]]
+        parts = []
+        for record in counted:
+            trigger_end = next(i for i in range(sent.start, sent.end) if state.ends[i] >= record.trigger.end)
+            for opener in openers:
+                at = next((i for i in range(trigger_end + 1, sent.end) if lower[i:i + len(opener)] == list(opener)), None)
+                i = at + len(opener) if at is not None else sent.end
+                while i < sent.end:
+                    value = parse_number(texts[i]) if doc[i].like_num else None
+                    place = next((p for p in state.within("places", i + 1, min(sent.end, i + 5))
+                                  if lower[p.start - 1] == "in"), None) if value is not None else None
+                    if place is None:
+                        break
+                    begin, end = state.char_span(i, place.end)
+                    mention = EventMention(**{**record.mentions[0].__dict__,
+                                              "trigger": TextSpan(begin, end, state.text[begin:end])})
+                    parts.append(EventRecord(**{**record.__dict__, "mentions": (mention,), "places": (place.key,),
+                                                "counts": ((record.counts[0][0], value),)}))
+                    i = place.end + (1 if place.end < sent.end and lower[place.end] in (",", "and") else 0)
+                    i += 1 if i < sent.end and lower[i] == "and" else 0
+        return parts
 
     def _modality(self, state, sent, attribution) -> str:
         words = state.lower[sent.start:sent.end]
@@ -904,9 +996,28 @@ def _agree(a, b) -> bool:
     return a is None or b is None or a == b
 
 
+def _others(a: EventRecord, b: EventRecord) -> bool:
+    """Do both events name who did them, and nobody in common?"""
+    subjects = lambda e: {p.actor for p in e.participants if p.role in ("AgentRole", "AffectedRole")}  # noqa: E731
+    return bool(subjects(a)) and bool(subjects(b)) and subjects(a).isdisjoint(subjects(b))
+
+
+def _next_sentence(earlier: EventRecord, later: EventRecord) -> bool:
+    """Is `later` told in the sentence right after (or the same sentence as) one of `earlier`'s mentions?"""
+    return any(0 <= later.sentence.begin - m.sentence.end <= 3 or m.sentence == later.sentence for m in earlier.mentions)
+
+
+def _counted_apart(a: EventRecord, b: EventRecord) -> bool:
+    """Do the two events give different figures for one count ("27 killed" and "600 killed")?"""
+    counts = dict(a.counts)
+    return any(name in counts and counts[name] != value for name, value in b.counts)
+
+
 def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: True) -> list[EventRecord]:
     """Within one article, an event told several times is one event with several mentions: same type,
-    same main place, and dates that do not disagree. Events without a place are never merged."""
+    same main place, and dates that do not disagree; events without a place only when told in
+    consecutive sentences and nothing tells them apart (who did them, their day, their counts).
+    Surrenders by different people stay apart."""
     main_places: dict[tuple[str, ...], str | None] = {}  # each event is compared with every kept one
 
     def main_place(places: tuple[str, ...]) -> str | None:
@@ -938,9 +1049,15 @@ def merge_reports(events: list[EventRecord], gazetteer, people=lambda actor: Tru
                 kept_date = kept.time.date if kept.time else None
                 if kept.type == event.type and main_place(kept.places) == place and (
                     date is None or kept_date is None or date == kept_date
-                ):
+                ) and not (event.type in INDIVIDUAL_ACTS and _others(kept, event)):
                     twin = kept
                     break
+        if twin is None and place is None and event.type != "Statement":
+            # told twice without a place ("the US intensified its air attacks ... 'US forces have
+            # deployed several air strikes'"): one event unless something tells the two apart
+            twin = next((k for k in merged if k.type == event.type and main_place(k.places) is None
+                         and _agree(k.time.date if k.time else None, date) and not _others(k, event)
+                         and not _counted_apart(k, event) and _next_sentence(k, event)), None)
         if twin is None:
             merged.append(event)
             continue

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from kg.errors import DataFileError
+from kg.gazetteer import PLACE_CLASS
 from kg.vocab import EVENT_TYPES
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
@@ -77,6 +78,11 @@ class Lexicon:
     comitatives: tuple[tuple[str, ...], ...] = ()
     destinations: tuple[tuple[str, ...], ...] = ()
     denial_scope_breaks: tuple[tuple[str, ...], ...] = ()
+    repeats: tuple[tuple[str, ...], ...] = ()
+    fulfilled: tuple[tuple[str, ...], ...] = ()
+    set_kinds: dict[str, str] = field(default_factory=dict)  # plural place noun -> the kind it lists
+    list_openers: tuple[tuple[str, ...], ...] = ()
+    list_reach: tuple[int, int] = (4, 15)
 
 
 def _read(path: Path) -> dict:
@@ -130,6 +136,10 @@ def plural(title: str) -> str:
 
 def load(directory: Path = LEXICON_DIR) -> Lexicon:
     language = _read(directory / "language.toml")
+    for noun, kind in language.get("places", {}).get("set_kinds", {}).items():
+        if kind not in PLACE_CLASS:
+            raise DataFileError(f"{directory / 'language.toml'}: [places] set_kinds {noun} = {kind!r}",
+                                hint=f"use one of {sorted(PLACE_CLASS)}")
     actors = _read(directory / "actors.toml")
     try:
         descriptors = actors["descriptors"]
@@ -176,7 +186,12 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             honorifics=frozenset(actors["names"]["honorifics"]),
             denial_scope_breaks=_phrases(language, "negation", "denial_scope_breaks"),
             destinations=_phrases(language, "places", "destinations"),
+            set_kinds={k.lower(): v for k, v in language.get("places", {}).get("set_kinds", {}).items()},
+            list_openers=_phrases(language, "places", "list_openers"),
+            list_reach=tuple(language.get("places", {}).get("list_reach", (4, 15))),
             comitatives=_phrases(language, "events", "comitatives"),
+            repeats=_phrases(language, "events", "repeats"),
+            fulfilled=_phrases(language, "hypothetical", "fulfilled"),
             boilerplate=_phrases(language, "sentences", "boilerplate"),
         )
     except KeyError as exc:

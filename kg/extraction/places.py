@@ -35,6 +35,7 @@ DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near"
                       "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
               "southwestern", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DESCRIPTOR_SKIPPED = DIRECTIONS | {"the"}  # words `_describes` passes over
 DESCRIPTOR_LINKS = {"of", "in", "near", "from", "outside", "to", "between", "on", "at"}  # last word before a described place
 
@@ -59,6 +60,9 @@ class PlaceTagger:
         self.only_country = self.gazetteer.only_country  # "the country" with one country known
         self.destinations = [list(words) for words in lex.destinations]  # lists compare with token slices
         self.destination_ends = {words[-1] for words in self.destinations}  # the word right before a destination
+        self.set_kinds, self.list_reach = lex.set_kinds, lex.list_reach
+        self.list_openers = [list(words) for words in lex.list_openers]
+        self.list_opener_words = {words[-1] for words in lex.list_openers}
         self.office_words = {w for title in lex.titles for w in title.split()}
         self.stopwords = lex.name_stopwords | lex.honorifics | {w.title() for w in lex.titles if " " not in w}
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
@@ -115,6 +119,8 @@ class PlaceTagger:
                 continue
             if previous is not None and anaphor is None and self._describes(doc, state, previous, hit):
                 hit.descriptor, hit.head = True, previous.start
+            elif start >= 2 and lower[start - 1] == "of" and lower[start - 2] in COMPASS:
+                hit.descriptor = True  # "(located) 300 km north of Kabul": a reference point, not where it happens
             state.places.append(hit)
             previous = hit
             if hit.descriptor or self._destination(lower, start):
@@ -199,10 +205,35 @@ class PlaceTagger:
             cue = "city"
         elif before[-2:] == ["district", "of"] or before[-2:] == ["the", "district"]:
             cue = "district"  # "the district of Khash Rod", "the district Hazrat-e-Sultan"
+        else:
+            cue = self._listed_kind(lower, start)
         link = link_place(self.gazetteer, candidates, cue, provinces_nearby)
         if link is None:
             return None
         return PlaceHit(start, end, link.key, link.confidence, link.rejected)
+
+    def _listed_kind(self, lower: list[str], start: int) -> str | None:
+        """The kind of place a list names when the name at `start` is one of its items ("in
+        different provinces, including 20 in Kandahar", "cities such as Kunduz"), else None."""
+        near, far = self.list_reach
+        window = lower[max(0, start - far):start]
+        if self.list_opener_words.isdisjoint(window) or self.set_kinds.keys().isdisjoint(window):
+            return None  # (most names: two C-level tests)
+        for opener in self.list_openers:
+            for end in range(start, max(0, start - far) - 1, -1):
+                if lower[end - 1:end] in ([";"], ["."]):
+                    break
+                if lower[max(0, end - len(opener)):end] != opener:
+                    continue
+                if start - end > near and "and" not in lower[end:start] and "," not in lower[end:start]:
+                    return None  # beyond `near`, only a list that goes on ("12 in Kandahar and four in Herat")
+                for i in range(end - len(opener) - 1, max(-1, end - len(opener) - far - 1), -1):
+                    if lower[i] in (".", ";"):
+                        break  # the list's noun stands in the same sentence
+                    if lower[i] in self.set_kinds:
+                        return self.set_kinds[lower[i]]
+                return None
+        return None
 
     def _resolve(self, start, end, anaphor, focus_province, focus_city) -> PlaceHit | None:
         if anaphor == "COUNTRY":
