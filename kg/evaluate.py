@@ -55,6 +55,7 @@ class Report:
     events: dict[str, Tally] = field(default_factory=dict)  # per event type
     persons: Tally = field(default_factory=Tally)
     places: Tally = field(default_factory=Tally)
+    links: dict[str, Tally] = field(default_factory=dict)  # places per kind: country, province, city ...
     dates: Tally = field(default_factory=Tally)
     denied_as_fact: int = 0
     denied_total: int = 0
@@ -75,6 +76,8 @@ class Report:
         rows.append(("events: overall", *_cells(self.events_overall)))
         rows.append(("persons with roles", *_cells(self.persons)))
         rows.append(("places (gazetteer keys)", *_cells(self.places)))
+        for kind, tally in sorted(self.links.items()):
+            rows.append((f"  links: {kind}", *_cells(tally)))
         rows.append(("dates of matched events", *_cells(self.dates)))
         widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
         lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
@@ -239,6 +242,12 @@ def score_article(gold: GoldFile, extraction: Extraction, report: Report, gazett
     system_places = {m.place_key for m in extraction.place_mentions if not m.anaphoric}
     gold_places = set(gold.data.get("places", []))
     report.places.add(Tally(len(system_places & gold_places), len(system_places - gold_places), len(gold_places - system_places)))
+    # per kind: a wrong link counts against the kind it claims (precision) and the kind it missed (recall)
+    for key in system_places | gold_places:
+        kind = key.split("/", 1)[0]
+        report.links.setdefault(kind, Tally()).add(Tally(int(key in system_places and key in gold_places),
+                                                          int(key in system_places and key not in gold_places),
+                                                          int(key in gold_places and key not in system_places)))
     report.misses += [f"{name}: extra place {p}" for p in sorted(system_places - gold_places)]
     report.misses += [f"{name}: missed place {p}" for p in sorted(gold_places - system_places)]
 

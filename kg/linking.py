@@ -7,7 +7,7 @@ Rules, in order (documented in the README):
    Kandahar province"), else the mention stays unlinked.
 2. A bare name that is only one thing's name links to that thing.
 3. A bare name shared by several places follows the gazetteer's preference: a provincial capital,
-   then a province, then another city, then a district; a district is never chosen bare.
+   then a province, then another city; when only districts and facilities share it, it stays unlinked.
 4. Nothing else links: an unknown name stays unlinked (the caller keeps no place).
 """
 
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from kg.gazetteer import Gazetteer, Place
 
-CUE_KIND = {"province": "province", "provinces": "province", "city": "city", "town": "city", "district": "district"}
+CUE_KIND = {"province": "province", "provinces": "province", "city": "city", "cities": "city", "town": "city",
+            "towns": "city", "district": "district", "districts": "district"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,6 @@ def link_place(gazetteer: Gazetteer, candidates: set[str], cue: str | None,
             return None  # bare district names collide with common words and other places
         return Link(only.key, 0.9, ())
     best = places[0]
-    if best.kind == "district":
-        return None
+    if best.kind in ("district", "facility"):
+        return None  # "from Bagram to Kabul": the district, or the air base? A guess is worse than no link
     return Link(best.key, 0.75, tuple(p.key for p in places[1:]))

@@ -91,6 +91,15 @@ def test_evaluate_extraction_holds_its_measured_level(name):
     assert report.places.f1 >= places, report.table()
 
 
+def test_evaluate_links_on_the_seeds_are_right_and_nearly_all_found():
+    # issue 4's measure: no wrong link of any kind, and at least 95% of the places the gazetteer knows linked
+    report = evaluate([GOLD / "seeds"])
+    assert all(tally.fp == 0 for tally in report.links.values()), report.table()
+    assert report.places.recall >= 0.95, report.table()
+    assert set(report.links) >= {"city", "province", "country"}
+    assert sum(t.tp + t.fn for t in report.links.values()) == report.places.tp + report.places.fn
+
+
 def test_evaluate_cli_fails_below_a_target(capsys):
     assert main(["evaluate", str(GOLD / "seeds"), "--min-event-f1", "0.99"]) == 9
     assert "below target: events F1" in capsys.readouterr().err

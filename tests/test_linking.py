@@ -64,3 +64,28 @@ def test_gazetteer_keeps_only_verified_wikidata_ids():
     # districts carry only unverified ids in the source data; none may reach the graph
     assert all(p.wikidata is None for p in GAZ.places.values() if p.kind == "district")
     assert GAZ.actors["actor/taliban"].wikidata is None
+
+
+def test_linking_a_name_shared_only_by_a_district_and_a_facility_stays_unlinked():
+    shared = candidates("Bagram")
+    assert {GAZ.places[k].kind for k in shared} == {"district", "facility"}
+    assert link_place(GAZ, shared, None) is None
+    assert link_place(GAZ, shared, "district").key == "district/parwan/bagram"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a list after "the provinces of" names provinces; a city among them stays a city
+        ("Security has improved in the provinces of Kandahar, Lashkar Gah and Herat.",
+         ["province/kandahar", "city/lashkar-gah", "province/herat"]),
+        # a pair of names before a plural kind word
+        ("The Taliban captured the Tulak and Shahrak districts of Ghor.",
+         ["district/ghor/tulak", "district/ghor/shahrak", "province/ghor"]),
+        # a town the gazetteer does not know stays unlinked, and Kunduz city and province differ
+        ("Fighting reached Zarghunabad, in Kunduz province, and the city of Kunduz.",
+         ["province/kunduz", "city/kunduz"]),
+    ],
+)
+def test_linking_in_context(extracted, text, expected):
+    assert [m.place_key for m in extracted(text).place_mentions if not m.anaphoric] == expected

@@ -15,7 +15,7 @@ from kg import gazetteer as gazetteer_module
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction.sentences import normalised_pattern
 from kg.extraction.state import DocState, PlaceHit
-from kg.linking import link_place
+from kg.linking import CUE_KIND, link_place
 from kg.slug import fold
 
 # Anaphors: a head noun, the words that may stand between it and "the", what it refers to, and
@@ -35,6 +35,7 @@ DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near"
                       "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
               "southwestern", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+PLURAL_KINDS = {"provinces", "districts", "cities", "towns"}  # after a pair of names: the kind of both
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DESCRIPTOR_SKIPPED = DIRECTIONS | {"the"}  # words `_describes` passes over
 DESCRIPTOR_LINKS = {"of", "in", "near", "from", "outside", "to", "between", "on", "at"}  # last word before a described place
@@ -195,8 +196,10 @@ class PlaceTagger:
         last = lower[end - 1]
         if last in ("province", "city", "district", "town") and end - start > 1:
             cue = last  # the alias itself carries the kind: "Burka District", "Kunduz Province"
-        elif after in ("province", "provinces", "city", "district", "town"):
-            cue = after
+        elif after in CUE_KIND:
+            cue = after  # "Kunduz province", "the Tulak and Shahrak districts"
+        elif after in ("and", ",") and (shared := self._shared_kind(state, end)):
+            cue = shared  # "the Tulak and Shahrak districts": the plural names both
         elif after == "provincial":
             cue = "province"  # "the Kandahar provincial council"
         elif before[-2:] == ["province", "of"] or before[-1:] == ["province"]:
@@ -212,13 +215,29 @@ class PlaceTagger:
             return None
         return PlaceHit(start, end, link.key, link.confidence, link.rejected)
 
+    @staticmethod
+    def _shared_kind(state: DocState, end: int, reach: int = 4) -> str | None:
+        """The kind word after the next name of a pair ("Tulak and Shahrak districts"), if any."""
+        texts, lower = state.texts, state.lower
+        i = end + 1
+        while i < len(lower) and i - end <= reach and texts[i][:1].isupper():
+            i += 1
+        return lower[i] if i > end + 1 and i < len(lower) and lower[i] in PLURAL_KINDS else None
+
     def _listed_kind(self, lower: list[str], start: int) -> str | None:
         """The kind of place a list names when the name at `start` is one of its items ("in
         different provinces, including 20 in Kandahar", "cities such as Kunduz"), else None."""
         near, far = self.list_reach
         window = lower[max(0, start - far):start]
-        if self.list_opener_words.isdisjoint(window) or self.set_kinds.keys().isdisjoint(window):
+        if self.set_kinds.keys().isdisjoint(window) or self.list_opener_words.isdisjoint(window) and "of" not in window:
             return None  # (most names: two C-level tests)
+        for end in range(start, max(1, start - far) - 1, -1):
+            # "in the provinces of Kandahar, Helmand and Herat": the list names the plural's kind
+            if lower[end - 1] in (".", ";"):
+                break
+            if lower[end - 1] == "of" and lower[end - 2] in self.set_kinds and (
+                    start - end <= near or "and" in lower[end:start] or "," in lower[end:start]):
+                return self.set_kinds[lower[end - 2]]
         for opener in self.list_openers:
             for end in range(start, max(0, start - far) - 1, -1):
                 if lower[end - 1:end] in ([";"], ["."]):
