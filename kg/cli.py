@@ -105,7 +105,7 @@ def cmd_serve(args) -> int:
         print(f"store {args.store} is empty: building {SEEDS}/ first", file=sys.stderr)
         print(build([SEEDS], store).summary(), file=sys.stderr)
     print(f"serving {args.store} on http://{args.host}:{args.port}/ (SPARQL at /sparql, GraphQL at /graphql)", file=sys.stderr)
-    serve(store, host=args.host, port=args.port)
+    serve(store, host=args.host, port=args.port, allowed_services=tuple(args.allow_service or ()))
     return 0
 
 
@@ -184,6 +184,9 @@ def parser() -> argparse.ArgumentParser:
     p = with_store(sub.add_parser("serve", help="serve /sparql and /graphql over HTTP"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--allow-service", action="append", metavar="ENDPOINT",
+                   help="an endpoint SPARQL's SERVICE may call (repeat for more; default: $KG_SERVICE_ALLOW, "
+                        "else https://query.wikidata.org/sparql; 'none' allows none)")
     p.set_defaults(run=cmd_serve)
 
     p = with_store(sub.add_parser("export", help="write the whole graph as N-Quads or TriG"))

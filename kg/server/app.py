@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 
 from kg.errors import KGError
+from kg.server.federation import allowed_endpoints
 from kg.server.http import http_error_handler, internal_error_handler, kg_error_handler
 from kg.server.sparql import ALLOW, sparql_endpoint
 from kg.store import GraphStore
@@ -24,8 +25,9 @@ HOME = """<!doctype html>
 """
 
 
-def create_app(store: GraphStore) -> Starlette:
-    """The whole HTTP service over `store`."""
+def create_app(store: GraphStore, allowed_services: tuple[str, ...] | None = None) -> Starlette:
+    """The whole HTTP service over `store`; SPARQL's SERVICE may call only `allowed_services`
+    (default: $KG_SERVICE_ALLOW, else Wikidata's endpoint)."""
     graphql = _graphql(store)
     graphql_item = '<li><a href="/graphql">/graphql</a>: GraphQL endpoint</li>\n' if graphql else ""
 
@@ -38,7 +40,7 @@ def create_app(store: GraphStore) -> Starlette:
     routes = [
         Route("/", home),
         Route("/healthz", healthz),
-        Route("/sparql", sparql_endpoint(store), methods=[m.strip() for m in ALLOW.split(",")]),
+        Route("/sparql", sparql_endpoint(store, allowed_endpoints(list(allowed_services or ()))), methods=[m.strip() for m in ALLOW.split(",")]),
     ]
     if graphql is not None:
         # The Route answers /graphql itself (a Mount alone would redirect it to /graphql/).
@@ -69,8 +71,9 @@ def _graphql(store: GraphStore):
         return None
 
 
-def serve(store: GraphStore, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(store: GraphStore, host: str = "127.0.0.1", port: int = 8000,
+          allowed_services: tuple[str, ...] | None = None) -> None:
     """Serve `store` over HTTP until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(store), host=host, port=port)
+    uvicorn.run(create_app(store, allowed_services), host=host, port=port)

@@ -15,9 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import KGError, UsageError
+from kg.server.federation import DEFAULT_ALLOWED, check_services
 from kg.server.http import Forbidden, NotAcceptable, UnsupportedMediaType, error_response, negotiate
 from kg.store import GraphStore
 from kg.terms import IRI
+from kg.vocab import PREFIXES
 
 # Offered media types -> store format names, in order of preference (the first is the default).
 RESULT_MEDIA = {
@@ -66,12 +68,13 @@ def query_form(query: str) -> str | None:
     return "graph" if match.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else "results"
 
 
-def sparql_endpoint(store: GraphStore):
-    """The Starlette endpoint for /sparql (GET, HEAD, POST, OPTIONS)."""
+def sparql_endpoint(store: GraphStore, allowed_services: tuple[str, ...] = DEFAULT_ALLOWED):
+    """The Starlette endpoint for /sparql (GET, HEAD, POST, OPTIONS); SERVICE may call only
+    `allowed_services`."""
 
     async def endpoint(request: Request) -> Response:
         try:
-            response = await _handle(store, request)
+            response = await _handle(store, request, allowed_services)
         except KGError as exc:
             response = error_response(exc)
         response.headers["Vary"] = "Accept"
@@ -81,7 +84,7 @@ def sparql_endpoint(store: GraphStore):
     return endpoint
 
 
-async def _handle(store: GraphStore, request: Request) -> Response:
+async def _handle(store: GraphStore, request: Request, allowed_services: tuple[str, ...]) -> Response:
     if request.method == "OPTIONS":
         return Response(status_code=204, headers={"Allow": ALLOW})
     params = await _read_params(request)
@@ -110,6 +113,7 @@ async def _handle(store: GraphStore, request: Request) -> Response:
     if not query.strip():
         raise UsageError("empty query")
 
+    check_services(query, allowed_services, PREFIXES)
     form = query_form(query)
     if (form == "results" and result_format is None) or (form == "graph" and graph_format is None):
         raise _not_acceptable(form, accept, formats)
