@@ -136,16 +136,18 @@ class ArticleGraph:
         yield node, NIF.endIndex, non_negative(span.end)
         yield node, NIF.anchorOf, Literal(span.text)
 
-    def _mention(self, span: TextSpan, target: IRI, confidence: float):
+    def _mention(self, span: TextSpan, target: IRI, confidence: float, rejected: tuple[str, ...] = ()):
         node = ID[f"mention/{self.article.id}/{span.begin}-{span.end}"]
         yield from _types(node, "EntityMention")
         yield from self._span(node, span)
         yield node, KG.refersTo, target
         yield node, KG.linkConfidence, decimal(confidence)
+        for key in rejected:  # the other places of that name, ruled out
+            yield node, KG.rejectedCandidate, place_iri(key)
 
     def _mentions(self):
         for mention in self.extraction.place_mentions:
-            yield from self._mention(mention.span, place_iri(mention.place_key), mention.confidence)
+            yield from self._mention(mention.span, place_iri(mention.place_key), mention.confidence, mention.rejected)
         for mention in self.extraction.actor_mentions:
             yield from self._mention(mention.span, self.actor_node(self.extraction.actor(mention.actor)), mention.confidence)
 

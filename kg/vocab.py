@@ -96,7 +96,7 @@ KG_PROPERTIES = (
     # actors and positions
     "holdsPosition", "title", "positionPlace", "positionOrganisation", "isFormer",
     # provenance
-    "accordingTo", "modality", "refersTo", "linkConfidence", "sourceFile", "contentHash",
+    "accordingTo", "modality", "refersTo", "linkConfidence", "rejectedCandidate", "sourceFile", "contentHash",
     # places
     "locatedIn", "country", "capitalOf", "placeKind",
 )

@@ -89,3 +89,13 @@ def test_linking_a_name_shared_only_by_a_district_and_a_facility_stays_unlinked(
 )
 def test_linking_in_context(extracted, text, expected):
     assert [m.place_key for m in extracted(text).place_mentions if not m.anaphoric] == expected
+
+
+def test_linking_rejected_candidates_are_in_the_graph(seed_store):
+    rows = seed_store.select("""
+        SELECT ?text ?chosen ?rejected WHERE {
+          ?mention a kg:EntityMention ; nif:anchorOf ?text ; kg:refersTo ?chosen ; kg:rejectedCandidate ?rejected .
+          FILTER(?chosen = id:place\\/city\\/kunduz) }""")
+    rejected = {r["rejected"].value for r in rows}
+    assert "https://kg.example.org/id/place/province/kunduz" in rejected  # the province of the same name
+    assert "https://kg.example.org/id/place/city/kunduz" not in rejected
