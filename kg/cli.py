@@ -160,6 +160,15 @@ def cmd_validate(args) -> int:
     return 0 if report.conforms else EXIT_NOT_CONFORMING
 
 
+def cmd_reconcile(args) -> int:
+    from kg.reconcile import WikidataSearch
+
+    search = WikidataSearch(cache_dir=Path(args.cache), min_interval=args.interval, timeout=args.timeout)
+    proposals = [search.propose(name, kind=args.kind, country=args.country).as_json() for name in args.names]
+    print(json.dumps(proposals, ensure_ascii=False, indent=2))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="kg", description="Build a knowledge graph from news articles and serve it.")
     main.add_argument("--version", action="version", version=f"kg {__import__('kg').__version__}")
@@ -197,6 +206,15 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="print what the pipeline extracts from an article, as JSON")
     p.add_argument("file")
     p.set_defaults(run=cmd_extract)
+
+    p = sub.add_parser("reconcile", help="(online) ask Wikidata for candidates for names the gazetteer lacks")
+    p.add_argument("names", nargs="+", help="place names, e.g. Sayedabad")
+    p.add_argument("--kind", choices=["country", "province", "city", "district"], help="the kind of place expected")
+    p.add_argument("--country", default="Afghanistan", help="the country the description must name (default Afghanistan)")
+    p.add_argument("--cache", default=os.path.expanduser("~/.cache/kg/wikidata"), help="answers cache directory")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between requests (default 1)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds before a request fails (default 10)")
+    p.set_defaults(run=cmd_reconcile)
 
     p = sub.add_parser("evaluate", help="score extraction against gold annotations (tests/gold/README.md)")
     p.add_argument("gold", nargs="+", help="gold .toml files or directories of them")
