@@ -99,3 +99,12 @@ def test_linking_rejected_candidates_are_in_the_graph(seed_store):
     rejected = {r["rejected"].value for r in rows}
     assert "https://kg.example.org/id/place/province/kunduz" in rejected  # the province of the same name
     assert "https://kg.example.org/id/place/city/kunduz" not in rejected
+
+
+def test_linking_an_article_about_the_province_and_one_about_the_city_link_apart(extracted):
+    province = extracted("The Taliban tightened their grip on Kunduz province on Monday.", article_id="a")
+    city = extracted("Fighting reached the city of Kunduz on Monday; Zarghunabad also fell.", article_id="b")
+    (in_province,) = {m.place_key for m in province.place_mentions}
+    (in_city,) = {m.place_key for m in city.place_mentions}  # the unknown town stays unlinked
+    assert (in_province, in_city) == ("province/kunduz", "city/kunduz")
+    assert GAZ.places[in_province].wikidata != GAZ.places[in_city].wikidata
