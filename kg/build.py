@@ -48,7 +48,7 @@ class BuildReport:
 
 def _data_files() -> list[Path]:
     return sorted(
-        [*gazetteer_module.DATA_DIR.glob("*.csv"), *lexicon_module.LEXICON_DIR.glob("*.toml"), pipeline.CONFIG, ONTOLOGY_FILE]
+        [*gazetteer_module.data_dir().glob("*.csv"), *lexicon_module.LEXICON_DIR.glob("*.toml"), pipeline.CONFIG, ONTOLOGY_FILE]
     )
 
 

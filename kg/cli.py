@@ -7,6 +7,9 @@
     kg extract FILE                        show what the pipeline finds in one article (JSON)
     kg validate [--store DIR]              check the graph against the SHACL shapes
     kg evaluate GOLD... [--min-event-f1 F] score extraction against gold annotations
+    kg import-wikidata --places F [--actors F] --out DIR [--trust]
+                                           add places and actors from Wikidata query results to a gazetteer
+    kg reconcile NAME... [--kind K]        (online) Wikidata candidates for names the gazetteer lacks
 
 Exit codes: 0 success; 1 internal error; 2 usage; 3 some articles could not be read (the others were
 built); 4 a data file is broken; 5 malformed query; 6 store error; 8 the graph does not conform to
@@ -169,6 +172,13 @@ def cmd_reconcile(args) -> int:
     return 0
 
 
+def cmd_import_wikidata(args) -> int:
+    from kg.wikidata_import import import_wikidata
+
+    print(import_wikidata(args.places, args.actors, args.out, trust=args.trust))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="kg", description="Build a knowledge graph from news articles and serve it.")
     main.add_argument("--version", action="version", version=f"kg {__import__('kg').__version__}")
@@ -222,6 +232,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--min-person-f1", type=float, default=0.0, help="fail (exit 9) below this persons-with-roles F1")
     p.add_argument("--show-misses", action="store_true", help="list every extra and missed item")
     p.set_defaults(run=cmd_evaluate)
+
+    p = sub.add_parser("import-wikidata", help="add places and actors from Wikidata SPARQL JSON results to a gazetteer")
+    p.add_argument("--places", type=Path, help="the result of queries/wikidata_places.rq, saved as SPARQL JSON")
+    p.add_argument("--actors", type=Path, help="the result of queries/wikidata_actors.rq, saved as SPARQL JSON")
+    p.add_argument("--out", type=Path, required=True,
+                   help="gazetteer directory to merge into (a new one starts as a copy of kg/data/gazetteer); "
+                        "build with KG_GAZETTEER=DIR to use it")
+    p.add_argument("--trust", action="store_true",
+                   help="put the imported Q-ids in `wikidata`, used for links (default: unverified, kept out of links)")
+    p.set_defaults(run=cmd_import_wikidata)
 
     p = with_store(sub.add_parser("validate", help="validate the graph against the SHACL shapes"))
     p.set_defaults(run=cmd_validate)

@@ -14,6 +14,7 @@ import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+import os
 from functools import cache
 from pathlib import Path
 
@@ -228,6 +229,11 @@ def load(data_dir: Path = DATA_DIR) -> Gazetteer:
     return gaz
 
 
+def data_dir() -> Path:
+    """The gazetteer directory: $KG_GAZETTEER when set (e.g. one written by `kg import-wikidata`)."""
+    return Path(os.environ.get("KG_GAZETTEER") or DATA_DIR)
+
+
 @cache
 def default() -> Gazetteer:
-    return load()
+    return load(data_dir())
