@@ -11,10 +11,10 @@ Only verified Wikidata ids (the `wikidata` column) are kept; `unverified_qid` is
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-import os
 from functools import cache
 from pathlib import Path
 

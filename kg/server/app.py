@@ -37,10 +37,11 @@ def create_app(store: GraphStore, allowed_services: tuple[str, ...] | None = Non
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    services = allowed_endpoints(list(allowed_services or ()))
     routes = [
         Route("/", home),
         Route("/healthz", healthz),
-        Route("/sparql", sparql_endpoint(store, allowed_endpoints(list(allowed_services or ()))), methods=[m.strip() for m in ALLOW.split(",")]),
+        Route("/sparql", sparql_endpoint(store, services), methods=[m.strip() for m in ALLOW.split(",")]),
     ]
     if graphql is not None:
         # The Route answers /graphql itself (a Mount alone would redirect it to /graphql/).
