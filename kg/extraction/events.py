@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from kg import gazetteer as gazetteer_module
 from kg.errors import DataFileError
 from kg.extraction import lexicon as lexicon_module
+from kg.extraction.lexicon import find_phrase, phrase_at
 from kg.extraction.actors import parse_number
 from kg.extraction.places import filter_bounds
 from kg.gazetteer import most_specific
@@ -325,14 +326,7 @@ class EventTagger:
         for actor in companions:
             if all(p.actor != actor for p in participants):
                 participants.append(Participant(actor, ROLE_NAMES[subject_slot]))
-        begin, end = sentence_span(state, sent.start, sent.end)
-        attribution = self._attribution(attributions, span)
-        mention = EventMention(
-            trigger=TextSpan(*state.char_span(span.start, span.end), trigger_text),
-            sentence=TextSpan(begin, end, state.text[begin:end]),
-            modality=self._modality(state, sent, attribution),
-            according_to=attribution.speaker if attribution else None,
-        )
+        mention = self._mention(state, sent, span, trigger_text, attributions)
         common = dict(
             type=trigger.type,
             mentions=(mention,),
@@ -437,8 +431,7 @@ class EventTagger:
         if lex.denial_words.isdisjoint(lower[sent_start:trigger_start]):
             return None
         denial = next(i for i in range(trigger_start - 1, sent_start - 1, -1) if lower[i] in lex.denial_words)
-        if any(lower[i:i + len(words)] == list(words) for words in lex.denial_scope_breaks
-               for i in range(denial + 1, trigger_start)):
+        if find_phrase(lower, denial + 1, trigger_start, lex.denial_scope_breaks) is not None:
             return None
         return lower[denial]
 
@@ -458,7 +451,7 @@ class EventTagger:
                     break
                 if lower[i] not in self.irrealis_starts:
                     continue
-                phrase = next((p for p in lex.irrealis if lower[i:i + len(p)] == list(p)), None)
+                phrase = phrase_at(lower, i, lex.irrealis)
                 if phrase and not self._fulfilled(lower, trigger_start):
                     return " ".join(phrase)
         i = trigger_start - 1
@@ -473,7 +466,7 @@ class EventTagger:
         for i in range(trigger_start, len(lower)):
             if lower[i] in (".", "!", "?", ";"):
                 return False
-            if any(lower[i:i + len(p)] == list(p) for p in self.lexicon.fulfilled):
+            if phrase_at(lower, i, self.lexicon.fulfilled) is not None:
                 return True
         return False
 
@@ -867,9 +860,8 @@ class EventTagger:
             return ()
         # the nearest number before the trigger, then after it up to a list of parts ("killed on
         # Monday, including three women": three is a part, not the whole) (a Token object only for like_num)
-        lower = state.lower
-        right = next((i for i in range(span.end, right) for o in self.lexicon.list_openers
-                      if lower[i:i + len(o)] == list(o)), right)
+        opener = find_phrase(state.lower, span.end, right, self.lexicon.list_openers)
+        right = opener[0] if opener else right
         for i in [*range(span.start - 1, left - 1, -1), *range(span.end, right)]:
             value = parse_number(state.texts[i])
             if value is not None and doc[i].like_num:
@@ -884,13 +876,14 @@ class EventTagger:
         lower, starts = state.lower, self.repeat_starts
         if starts.isdisjoint(lower[sent.start:sent.end]):
             return None  # (most sentences: one C-level test)
-        at = next((i for i in range(sent.start, sent.end) if lower[i] in starts for phrase in self.lexicon.repeats
-                   if lower[i:i + len(phrase)] == list(phrase)), None)
-        if at is None or not state.events or self._negation(state, sent.start, sent.start, at) \
-                or self._hypothetical(state, sent.start, at, sent.start):
+        found = find_phrase(lower, sent.start, sent.end, self.lexicon.repeats)
+        if found is None or not state.events or self._negation(state, sent.start, sent.start, found[0]) \
+                or self._hypothetical(state, sent.start, found[0], sent.start):
             return None  # "the militias did not do the same", "others may follow suit"
+        bounds = Bounds(found[0], found[0] + len(found[1]))
         previous = state.events[-1]
-        if previous.sentence.end < state.begins[sent.start] - 2 or previous.type == "Statement":
+        mention = self._mention(state, sent, bounds, state.span_text(*bounds), attributions)
+        if not _consecutive(previous.sentence, mention.sentence) or previous.type == "Statement":
             return None  # only the event of the sentence right before
         speakers = {a.speaker for a in attributions}
         actor = next((h.actor for h in state.within("actor_hits", sent.start, sent.end) if h.actor not in speakers), None)
@@ -898,13 +891,6 @@ class EventTagger:
         if actor is None or subject is None:
             return None
         participants = tuple(Participant(actor, p.role) if p == subject else p for p in previous.participants)
-        begin, end = state.char_span(sent.start, sent.end)
-        attribution = attributions[0] if attributions else None
-        phrase = next(p for p in self.lexicon.repeats if lower[at:at + len(p)] == list(p))
-        mention = EventMention(trigger=TextSpan(*state.char_span(at, at + len(phrase)), state.span_text(at, at + len(phrase))),
-                               sentence=TextSpan(begin, end, state.text[begin:end]),
-                               modality=self._modality(state, sent, attribution),
-                               according_to=attribution.speaker if attribution else None)
         # the sentence told before stays evidence: "the same" means nothing without it
         return EventRecord(type=previous.type, mentions=(mention, previous.mentions[-1]), places=previous.places,
                            participants=participants)
@@ -920,10 +906,10 @@ class EventTagger:
         openers = [o for o in self.lexicon.list_openers if o[0] in lower[sent.start:sent.end]]
         parts = []
         for record in counted:
-            trigger_end = next(i for i in range(sent.start, sent.end) if state.ends[i] >= record.trigger.end)
+            trigger_end = bisect_left(state.ends, record.trigger.end)  # the trigger's last token
             for opener in openers:
-                at = next((i for i in range(trigger_end + 1, sent.end) if lower[i:i + len(opener)] == list(opener)), None)
-                i = at + len(opener) if at is not None else sent.end
+                found = find_phrase(lower, trigger_end + 1, sent.end, (opener,))
+                i = found[0] + len(opener) if found else sent.end
                 while i < sent.end:
                     value = parse_number(texts[i]) if doc[i].like_num else None
                     place = next((p for p in state.within("places", i + 1, min(sent.end, i + 5))
@@ -938,6 +924,18 @@ class EventTagger:
                     i = place.end + (1 if place.end < sent.end and lower[place.end] in (",", "and") else 0)
                     i += 1 if i < sent.end and lower[i] == "and" else 0
         return parts
+
+    def _mention(self, state: DocState, sent, span, trigger_text: str, attributions) -> EventMention:
+        """The mention of an event by the trigger at `span` in `sent`: its words, its sentence (no
+        surrounding whitespace), and who asserted it, as its sentence's attributions say."""
+        begin, end = sentence_span(state, sent.start, sent.end)
+        attribution = self._attribution(attributions, span)
+        return EventMention(
+            trigger=TextSpan(*state.char_span(span.start, span.end), trigger_text),
+            sentence=TextSpan(begin, end, state.text[begin:end]),
+            modality=self._modality(state, sent, attribution),
+            according_to=attribution.speaker if attribution else None,
+        )
 
     def _modality(self, state, sent, attribution) -> str:
         words = state.lower[sent.start:sent.end]
@@ -996,15 +994,25 @@ def _agree(a, b) -> bool:
     return a is None or b is None or a == b
 
 
+def _subjects(event: EventRecord) -> set[int]:
+    return {p.actor for p in event.participants if p.role in ("AgentRole", "AffectedRole")}
+
+
 def _others(a: EventRecord, b: EventRecord) -> bool:
     """Do both events name who did them, and nobody in common?"""
-    subjects = lambda e: {p.actor for p in e.participants if p.role in ("AgentRole", "AffectedRole")}  # noqa: E731
-    return bool(subjects(a)) and bool(subjects(b)) and subjects(a).isdisjoint(subjects(b))
+    first, second = _subjects(a), _subjects(b)
+    return bool(first) and bool(second) and first.isdisjoint(second)
+
+
+def _consecutive(earlier: TextSpan, later: TextSpan) -> bool:
+    """Does sentence `later` follow sentence `earlier` with only whitespace between (a space, a
+    paragraph break)? Sentence spans exclude their surrounding whitespace."""
+    return 0 <= later.begin - earlier.end <= 3
 
 
 def _next_sentence(earlier: EventRecord, later: EventRecord) -> bool:
     """Is `later` told in the sentence right after (or the same sentence as) one of `earlier`'s mentions?"""
-    return any(0 <= later.sentence.begin - m.sentence.end <= 3 or m.sentence == later.sentence for m in earlier.mentions)
+    return any(_consecutive(m.sentence, later.sentence) or m.sentence == later.sentence for m in earlier.mentions)
 
 
 def _counted_apart(a: EventRecord, b: EventRecord) -> bool:

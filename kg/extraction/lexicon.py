@@ -125,6 +125,19 @@ def _phrases(data: dict, section: str, key: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(v.lower().split()) for v in data.get(section, {}).get(key, ()))
 
 
+def phrase_at(words: list[str], i: int, phrases) -> tuple[str, ...] | None:
+    """The first of `phrases` (each a tuple of lower-case words) that `words` spell from index `i`."""
+    return next((p for p in phrases if words[i:i + len(p)] == list(p)), None)
+
+
+def find_phrase(words: list[str], start: int, end: int, phrases) -> tuple[int, tuple[str, ...]] | None:
+    """(index, phrase) of the first place in [start, end) where one of `phrases` begins, else None."""
+    for i in range(start, end):
+        if (phrase := phrase_at(words, i, phrases)) is not None:
+            return i, phrase
+    return None
+
+
 def plural(title: str) -> str:
     """'deputy governor' -> 'deputy governors'; 'spokesman' -> 'spokesmen'."""
     if title.endswith("man"):
