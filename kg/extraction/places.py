@@ -35,7 +35,6 @@ DESCRIPTOR_OPENERS = {"the", "a", "an", "capital", "in", "of", "located", "near"
                       "about", "some", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
               "southwestern", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
-PLURAL_KINDS = {"provinces", "districts", "cities", "towns"}  # after a pair of names: the kind of both
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 DESCRIPTOR_SKIPPED = DIRECTIONS | {"the"}  # words `_describes` passes over
 DESCRIPTOR_LINKS = {"of", "in", "near", "from", "outside", "to", "between", "on", "at"}  # last word before a described place
@@ -215,14 +214,14 @@ class PlaceTagger:
             return None
         return PlaceHit(start, end, link.key, link.confidence, link.rejected)
 
-    @staticmethod
-    def _shared_kind(state: DocState, end: int, reach: int = 4) -> str | None:
-        """The kind word after the next name of a pair ("Tulak and Shahrak districts"), if any."""
+    def _shared_kind(self, state: DocState, end: int, reach: int = 4) -> str | None:
+        """The kind a plural place noun after the next name of a pair gives both ("Tulak and Shahrak
+        districts"), if one stands there."""
         texts, lower = state.texts, state.lower
         i = end + 1
         while i < len(lower) and i - end <= reach and texts[i][:1].isupper():
             i += 1
-        return lower[i] if i > end + 1 and i < len(lower) and lower[i] in PLURAL_KINDS else None
+        return self.set_kinds.get(lower[i]) if end + 1 < i < len(lower) else None
 
     def _listed_kind(self, lower: list[str], start: int) -> str | None:
         """The kind of place a list names when the name at `start` is one of its items ("in
