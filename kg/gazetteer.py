@@ -157,6 +157,10 @@ def place_key(kind: str, name: str, province: str | None) -> str:
     return f"{kind}/{slug(name)}"
 
 
+def actor_key(kind: str, name: str) -> str:
+    return ("person/" if kind == "person" else "actor/") + slug(name)
+
+
 def load(data_dir: Path = DATA_DIR) -> Gazetteer:
     gaz = Gazetteer()
     places_path, actors_path, aliases_path = data_dir / "places.csv", data_dir / "actors.csv", data_dir / "aliases.csv"
@@ -188,7 +192,7 @@ def load(data_dir: Path = DATA_DIR) -> Gazetteer:
         kind = row["kind"].strip()
         if kind not in ACTOR_CLASS:
             raise DataFileError(f"{actors_path}:{line}: unknown kind {kind!r}", hint=f"use one of {sorted(ACTOR_CLASS)}")
-        key = ("person/" if kind == "person" else "actor/") + slug(row["name"])
+        key = actor_key(kind, row["name"])
         gaz.actors[key] = Actor(
             key=key,
             kind=kind,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import __version__
+from kg.atomic import write_text_atomically
 from kg.errors import KGError
 from kg.slug import fold
 
@@ -110,10 +111,7 @@ class WikidataSearch:
             raise ReconcileError(f"Wikidata answered with something that is not JSON for {name!r}") from exc
         if "error" in answer:
             raise ReconcileError(f"Wikidata refused the search for {name!r}: {answer['error'].get('info', answer['error'])}")
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(".tmp")
-        temporary.write_text(json.dumps(answer), encoding="utf-8")
-        temporary.replace(cached)  # a reader never sees half a file
+        write_text_atomically(cached, json.dumps(answer))  # another run may read the cache meanwhile
         return answer.get("search", [])
 
     def _get(self, url: str) -> bytes:

@@ -18,18 +18,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from kg.atomic import write_text_atomically
 from kg.errors import DataFileError, UsageError
-from kg.gazetteer import ACTOR_CLASS, DATA_DIR, PLACE_CLASS, place_key
-from kg.slug import fold, slug
+from kg.gazetteer import ACTOR_CLASS, DATA_DIR, PLACE_CLASS, actor_key, place_key
+from kg.slug import fold
 
 PLACE_COLUMNS = ["kind", "name", "wikidata", "province", "lat", "lon", "population", "aliases", "source", "role",
                  "iso_3166_2", "qid_evidence", "unverified_qid", "notes"]
@@ -273,7 +272,7 @@ def _place_identity(row: dict[str, str]) -> tuple[str, set[tuple[str, str]]]:
 
 def _actor_identity(row: dict[str, str]) -> tuple[str, set[tuple[str, str]]]:
     # the loader's own actor key; an untrusted id lives only in source_of_qid, so the key must do
-    key = ("person/" if row["kind"] == "person" else "actor/") + slug(row["name"])
+    key = actor_key(row["kind"], row["name"])
     return key, {(row["kind"], row["wikidata"])} if row.get("wikidata") else set()
 
 
@@ -312,22 +311,8 @@ def _merge_file(path: Path, default_columns: list[str], new_rows: list[dict[str,
     if not existing_text:
         writer.writeheader()
     writer.writerows(added)
-    _replace(path, out.getvalue())
+    write_text_atomically(path, out.getvalue())
     return Merged(added=len(added), kept=len(new_rows) - len(added))
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically: a reader sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,
-                                         prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(text)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 # --- the entry point -------------------------------------------------------------------------
