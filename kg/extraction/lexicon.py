@@ -132,8 +132,9 @@ def phrase_at(words: list[str], i: int, phrases) -> tuple[str, ...] | None:
 
 def find_phrase(words: list[str], start: int, end: int, phrases) -> tuple[int, tuple[str, ...]] | None:
     """(index, phrase) of the first place in [start, end) where one of `phrases` begins, else None."""
+    firsts = {phrase[0] for phrase in phrases}  # most words start no phrase: one set look-up each
     for i in range(start, end):
-        if (phrase := phrase_at(words, i, phrases)) is not None:
+        if words[i] in firsts and (phrase := phrase_at(words, i, phrases)) is not None:
             return i, phrase
     return None
 
