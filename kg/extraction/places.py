@@ -230,27 +230,26 @@ class PlaceTagger:
         window = lower[max(0, start - far):start]
         if self.set_kinds.keys().isdisjoint(window) or self.list_opener_words.isdisjoint(window) and "of" not in window:
             return None  # (most names: two C-level tests)
-        for end in range(start, max(1, start - far) - 1, -1):
-            # "in the provinces of Kandahar, Helmand and Herat": the list names the plural's kind
+        # one walk back from the name, within its sentence, to what opens its list
+        for end in range(start, max(0, start - far - 1), -1):
             if lower[end - 1] in (".", ";"):
-                break
-            if lower[end - 1] == "of" and lower[end - 2] in self.set_kinds and (
-                    start - end <= near or "and" in lower[end:start] or "," in lower[end:start]):
-                return self.set_kinds[lower[end - 2]]
-        for opener in self.list_openers:
-            for end in range(start, max(0, start - far) - 1, -1):
-                if lower[end - 1:end] in ([";"], ["."]):
-                    break
-                if lower[max(0, end - len(opener)):end] != opener:
-                    continue
-                if start - end > near and "and" not in lower[end:start] and "," not in lower[end:start]:
-                    return None  # beyond `near`, only a list that goes on ("12 in Kandahar and four in Herat")
-                for i in range(end - len(opener) - 1, max(-1, end - len(opener) - far - 1), -1):
-                    if lower[i] in (".", ";"):
-                        break  # the list's noun stands in the same sentence
-                    if lower[i] in self.set_kinds:
-                        return self.set_kinds[lower[i]]
                 return None
+            listed = start - end <= near or "and" in lower[end:start] or "," in lower[end:start]
+            if end >= 2 and lower[end - 1] == "of" and lower[end - 2] in self.set_kinds and listed:
+                return self.set_kinds[lower[end - 2]]  # "in the provinces of Kandahar, Helmand and Herat"
+            opener = next((o for o in self.list_openers if lower[max(0, end - len(o)):end] == o), None)
+            if opener is not None:
+                # beyond `near`, only a list that goes on ("12 in Kandahar and four in Herat")
+                return self._set_noun_before(lower, end - len(opener), far) if listed else None
+        return None
+
+    def _set_noun_before(self, lower: list[str], before: int, far: int) -> str | None:
+        """The kind of the plural place noun within `far` words before `before`, in the same sentence."""
+        for i in range(before - 1, max(-1, before - far - 1), -1):
+            if lower[i] in (".", ";"):
+                return None
+            if lower[i] in self.set_kinds:
+                return self.set_kinds[lower[i]]
         return None
 
     def _resolve(self, start, end, anaphor, focus_province, focus_city) -> PlaceHit | None:
