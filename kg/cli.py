@@ -99,6 +99,7 @@ def cmd_query(args) -> int:
 def cmd_serve(args) -> int:
     from kg.build import build
     from kg.server.app import serve
+    from kg.server.settings import ServerSettings
 
     store = _store(args)
     if store.is_empty():
@@ -108,7 +109,10 @@ def cmd_serve(args) -> int:
         print(f"store {args.store} is empty: building {SEEDS}/ first", file=sys.stderr)
         print(build([SEEDS], store).summary(), file=sys.stderr)
     print(f"serving {args.store} on http://{args.host}:{args.port}/ (SPARQL at /sparql, GraphQL at /graphql)", file=sys.stderr)
-    serve(store, host=args.host, port=args.port, allowed_services=tuple(args.allow_service or ()))
+    settings = ServerSettings.from_environment(
+        update_token=args.update_token, allowed_services=args.allow_service, query_timeout=args.query_timeout,
+        max_rows=args.max_rows, max_body=args.max_body)
+    serve(store, host=args.host, port=args.port, settings=settings)
     return 0
 
 
@@ -206,6 +210,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-service", action="append", metavar="ENDPOINT",
                    help="an endpoint SPARQL's SERVICE may call (repeat for more; default: $KG_SERVICE_ALLOW, "
                         "else https://query.wikidata.org/sparql; 'none' allows none)")
+    p.add_argument("--update-token", metavar="TOKEN",
+                   help="allow SPARQL Update and Graph Store writes with `Authorization: Bearer TOKEN` "
+                        "(default: $KG_UPDATE_TOKEN; without one the store is read-only)")
+    p.add_argument("--query-timeout", type=float, metavar="SECONDS",
+                   help="abandon a query after this long (default: $KG_QUERY_TIMEOUT, else 30)")
+    p.add_argument("--max-rows", type=int, metavar="N",
+                   help="refuse answers longer than N rows or triples (default: $KG_MAX_ROWS, else 100000)")
+    p.add_argument("--max-body", type=int, metavar="BYTES",
+                   help="refuse request bodies larger than this (default: $KG_MAX_BODY, else 1000000)")
     p.set_defaults(run=cmd_serve)
 
     p = with_store(sub.add_parser("export", help="write the whole graph as N-Quads or TriG"))

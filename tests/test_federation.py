@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from kg.server.app import create_app
+from kg.server.settings import ServerSettings
 from kg.server.federation import WIKIDATA_ENDPOINT, allowed_endpoints, check_services, service_targets
 from kg.server.http import Forbidden
 from kg.store import GraphStore
@@ -63,7 +64,7 @@ def test_federation_over_http_calls_an_allowed_endpoint_and_refuses_others(seed_
     with running_server(create_app(remote_store(tmp_path))) as remote:
         endpoint = remote + "/sparql"
         query = f"SELECT ?o WHERE {{ SERVICE <{endpoint}> {{ ?s <http://example.org/population> ?o }} }}"
-        with running_server(create_app(seed_store, allowed_services=(endpoint,))) as base:
+        with running_server(create_app(seed_store, ServerSettings(allowed_services=(endpoint,)))) as base:
             answer = httpx.get(base + "/sparql", params={"query": query},
                                headers={"Accept": "application/sparql-results+json"}, timeout=30)
             assert answer.status_code == 200, answer.text

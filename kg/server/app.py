@@ -11,8 +11,8 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 
 from kg.errors import KGError
-from kg.server.federation import allowed_endpoints
 from kg.server.http import http_error_handler, internal_error_handler, kg_error_handler
+from kg.server.settings import ServerSettings
 from kg.server.sparql import ALLOW, sparql_endpoint
 from kg.store import GraphStore
 
@@ -25,10 +25,10 @@ HOME = """<!doctype html>
 """
 
 
-def create_app(store: GraphStore, allowed_services: tuple[str, ...] | None = None) -> Starlette:
-    """The whole HTTP service over `store`; SPARQL's SERVICE may call only `allowed_services`
-    (default: $KG_SERVICE_ALLOW, else Wikidata's endpoint)."""
-    graphql = _graphql(store)
+def create_app(store: GraphStore, settings: ServerSettings | None = None) -> Starlette:
+    """The whole HTTP service over `store`, with the limits in `settings` (default: from $KG_*)."""
+    settings = settings or ServerSettings.from_environment()
+    graphql = _graphql(store, settings)
     graphql_item = '<li><a href="/graphql">/graphql</a>: GraphQL endpoint</li>\n' if graphql else ""
 
     async def home(request: Request) -> HTMLResponse:
@@ -37,11 +37,10 @@ def create_app(store: GraphStore, allowed_services: tuple[str, ...] | None = Non
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    services = allowed_endpoints(list(allowed_services or ()))
     routes = [
         Route("/", home),
         Route("/healthz", healthz),
-        Route("/sparql", sparql_endpoint(store, services), methods=[m.strip() for m in ALLOW.split(",")]),
+        Route("/sparql", sparql_endpoint(store, settings), methods=[m.strip() for m in ALLOW.split(",")]),
     ]
     if graphql is not None:
         # The Route answers /graphql itself (a Mount alone would redirect it to /graphql/).
@@ -63,18 +62,15 @@ def create_app(store: GraphStore, allowed_services: tuple[str, ...] | None = Non
     return app
 
 
-def _graphql(store: GraphStore):
-    from kg.server.graphql import graphql_app  # lazy: the GraphQL layer is optional until it lands
+def _graphql(store: GraphStore, settings: ServerSettings):
+    from kg.server.graphql import graphql_app
 
-    try:
-        return graphql_app(store)
-    except NotImplementedError:
-        return None
+    return graphql_app(store, settings)
 
 
 def serve(store: GraphStore, host: str = "127.0.0.1", port: int = 8000,
-          allowed_services: tuple[str, ...] | None = None) -> None:
+          settings: ServerSettings | None = None) -> None:
     """Serve `store` over HTTP until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(store, allowed_services), host=host, port=port)
+    uvicorn.run(create_app(store, settings), host=host, port=port)

@@ -427,7 +427,7 @@ class _GraphQLApp(GraphQL):
         return {"request": request, "response": response, "store": self.store}
 
 
-def graphql_app(store: GraphStore) -> GraphQL:
+def graphql_app(store: GraphStore, settings=None) -> GraphQL:
     """Return an ASGI app serving the GraphQL schema over `store` (GraphiQL on GET)."""
     return _GraphQLApp(store)
 

@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import KGError, UsageError
-from kg.server.federation import DEFAULT_ALLOWED, check_services
+from kg.server.federation import check_services
+from kg.server.settings import ServerSettings
 from kg.server.http import Forbidden, NotAcceptable, UnsupportedMediaType, error_response, negotiate
 from kg.store import GraphStore
 from kg.terms import IRI
@@ -68,13 +69,12 @@ def query_form(query: str) -> str | None:
     return "graph" if match.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else "results"
 
 
-def sparql_endpoint(store: GraphStore, allowed_services: tuple[str, ...] = DEFAULT_ALLOWED):
-    """The Starlette endpoint for /sparql (GET, HEAD, POST, OPTIONS); SERVICE may call only
-    `allowed_services`."""
+def sparql_endpoint(store: GraphStore, settings: ServerSettings):
+    """The Starlette endpoint for /sparql (GET, HEAD, POST, OPTIONS), within `settings`' limits."""
 
     async def endpoint(request: Request) -> Response:
         try:
-            response = await _handle(store, request, allowed_services)
+            response = await _handle(store, request, settings.allowed_services)
         except KGError as exc:
             response = error_response(exc)
         response.headers["Vary"] = "Accept"
