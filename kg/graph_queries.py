@@ -145,6 +145,8 @@ def events(
     date_to: dt.date | None = None,
     actor: str | None = None,
     role: str | None = None,
+    outlet: str | None = None,
+    modality: str | None = None,
     limit: int | None = 20,
     after_cursor: str | None = None,
 ) -> Page[EventRecord]:
@@ -152,7 +154,9 @@ def events(
 
     `types` are local names from EVENT_TYPES (empty or None: any) and include subclasses; `place`
     is a place IRI and matches events anywhere inside it; `province` is a province name or alias
-    (case-insensitive); `actor` and `role` (a ROLE_TYPES name) match the same participation.
+    (case-insensitive); `actor` and `role` (a ROLE_TYPES name) match the same participation;
+    `outlet` (an actor IRI) and `modality` (a MODALITIES name) match the same evidence sentence: one
+    from an article the outlet published, stated with that modality.
     `limit=None` returns everything; `after_cursor` is a cursor from a previous page.
     """
     where = ["?item a kg:Event .", 'OPTIONAL { ?item kg:date ?date }',
@@ -184,6 +188,14 @@ def events(
     if role is not None:
         where.append("?pa kg:roleType ?role .")
         subs["role"] = _kg(role, ROLE_TYPES, "role")
+    if outlet is not None or modality is not None:
+        where.append("?item kg:evidence ?ev .")
+    if outlet is not None:
+        where.append("?ev nif:referenceContext/schema:publisher ?outlet .")
+        subs["outlet"] = _iri(outlet)
+    if modality is not None:
+        where.append("?ev kg:modality ?modality .")
+        subs["modality"] = _kg(modality, MODALITIES, "modality")
     return _page(store, where, subs, limit=limit, after=after_cursor, by_ids=events_by_ids)
 
 
@@ -306,11 +318,13 @@ def actors(
     *,
     name_contains: str | None = None,
     kind: str | None = None,
+    role: str | None = None,
     limit: int | None = 50,
     after_cursor: str | None = None,
 ) -> Page[ActorRecord]:
     """Actors ordered by IRI; `name_contains` matches label or name, case-insensitively; `kind` is
-    one of ACTOR_CLASSES (Organisation includes its kinds)."""
+    one of ACTOR_CLASSES (Organisation includes its kinds); `role` (a ROLE_TYPES name) keeps the
+    actors that hold it in at least one event."""
     classes = ACTOR_CLASSES if kind is None else _actor_classes(kind)
     where = ["?item a ?cls .", _values("cls", [KG[c] for c in classes]), 'BIND("" AS ?key)']
     subs: dict[str, Term] = {}
@@ -318,6 +332,9 @@ def actors(
         where.append("?item rdfs:label|schema:name ?anyName . "
                      "FILTER(CONTAINS(LCASE(STR(?anyName)), LCASE(STR(?needle))))")
         subs["needle"] = Literal(name_contains)
+    if role is not None:
+        where.append("?event a kg:Event ; kg:hasParticipation ?pa . ?pa kg:participant ?item ; kg:roleType ?role .")
+        subs["role"] = _kg(role, ROLE_TYPES, "role")
     return _page(store, where, subs, limit=limit, after=after_cursor, by_ids=actors_by_ids)
 
 
@@ -379,19 +396,30 @@ def positions_for_actors(store: GraphStore, actor_ids: Iterable[str]) -> dict[st
 
 
 # --- places ----------------------------------------------------------------------------------
-def places(store: GraphStore, *, kind: str | None = None, name: str | None = None) -> tuple[PlaceRecord, ...]:
+def places(
+    store: GraphStore,
+    *,
+    kind: str | None = None,
+    name: str | None = None,
+    limit: int | None = 100,
+    after_cursor: str | None = None,
+) -> Page[PlaceRecord]:
     """Places ordered by name then IRI; `kind` is one of PLACE_CLASSES, `name` matches the label or
     an alias exactly, case-insensitively."""
-    pattern = ['BIND("all" AS ?one)']  # a constant key: all rows group under it
     subs: dict[str, Term] = {}
-    if kind is not None:
-        pattern.append("?place a ?kind .")
+    if kind is None:
+        where = ["?item a ?anyKind .", _values("anyKind", [KG[c] for c in PLACE_CLASSES])]
+    else:
+        where = ["?item a ?kind ."]
         subs["kind"] = _kg(kind, PLACE_CLASSES, "place kind")
+    # The smallest label is the sort key, so a place with two labels still sorts (and pages) once.
+    where += ["OPTIONAL { ?item rdfs:label ?label "
+              "FILTER NOT EXISTS { ?item rdfs:label ?smaller FILTER(STR(?smaller) < STR(?label)) } }",
+              'BIND(COALESCE(STR(?label), "") AS ?key)']
     if name is not None:
-        pattern.append("?place rdfs:label|skos:altLabel ?anyName . FILTER(LCASE(STR(?anyName)) = LCASE(STR(?nameQuery)))")
+        where.append("?item rdfs:label|skos:altLabel ?anyName . FILTER(LCASE(STR(?anyName)) = LCASE(STR(?nameQuery)))")
         subs["nameQuery"] = Literal(name)
-    found = _places(store, "\n".join(pattern), subs, key="one")
-    return tuple(sorted((p for group in found.values() for p in group), key=lambda p: (p.name or "", p.id)))
+    return _page(store, where, subs, limit=limit, after=after_cursor, by_ids=places_by_ids)
 
 
 def places_by_ids(store: GraphStore, ids: Iterable[str]) -> dict[str, PlaceRecord]:
@@ -414,10 +442,42 @@ def children_of_places(store: GraphStore, place_ids: Iterable[str]) -> dict[str,
 
 
 # --- articles --------------------------------------------------------------------------------
-def articles(store: GraphStore) -> tuple[ArticleRecord, ...]:
-    """Every article, ordered by publication date (unknown last) then IRI."""
-    found = _articles(store, "?article a kg:Article .")
-    return tuple(sorted(found.values(), key=lambda a: (a.published is None, a.published or dt.date.min, a.id)))
+def articles(
+    store: GraphStore,
+    *,
+    outlet: str | None = None,
+    limit: int | None = 50,
+    after_cursor: str | None = None,
+) -> Page[ArticleRecord]:
+    """Articles ordered by publication date (unknown last) then IRI; `outlet` (an actor IRI) keeps
+    the articles it published."""
+    # As for places: the smallest date is the key, so a doubly dated article still pages once.
+    where = ["?item a kg:Article .",
+             "OPTIONAL { ?item schema:datePublished ?published "
+             "FILTER NOT EXISTS { ?item schema:datePublished ?earlier FILTER(STR(?earlier) < STR(?published)) } }",
+             f'BIND(COALESCE(STR(?published), "{UNDATED_KEY}") AS ?key)']
+    subs: dict[str, Term] = {}
+    if outlet is not None:
+        where.append("?item schema:publisher ?outlet .")
+        subs["outlet"] = _iri(outlet)
+    return _page(store, where, subs, limit=limit, after=after_cursor, by_ids=articles_by_ids)
+
+
+def events_for_articles(store: GraphStore, article_ids: Iterable[str]) -> dict[str, tuple[EventRecord, ...]]:
+    """The events each article reports (those with an evidence sentence in it), ordered like `events`;
+    two queries for all articles: which events, then their details."""
+    ids = _unique_iris(article_ids)
+    if not ids:
+        return {}
+    rows = store.select(f"""
+        SELECT DISTINCT ?article ?event ?key WHERE {{
+          {_values("article", ids)}
+          ?event kg:evidence/nif:referenceContext ?article ; a kg:Event .
+          OPTIONAL {{ ?event kg:date ?date }}
+          BIND(COALESCE(STR(?date), "{UNDATED_KEY}") AS ?key)
+        }} ORDER BY STR(?article) ?key STR(?event)""")
+    found = events_by_ids(store, [str(r["event"]) for r in rows])
+    return _group((r for r in rows if str(r["event"]) in found), "article", lambda r: found[str(r["event"])])
 
 
 def articles_by_ids(store: GraphStore, ids: Iterable[str]) -> dict[str, ArticleRecord]:

@@ -287,9 +287,9 @@ def test_graph_queries_positions_for_actors(store):
 
 
 def test_graph_queries_places_by_kind_and_name(store):
-    assert ids(gq.places(store, kind="Province")) == [BALKH, SAMANGAN]
-    assert ids(gq.places(store, name="aibak")) == [AYBAK]
-    assert ids(gq.places(store, kind="City", name="Balkh")) == []
+    assert ids(gq.places(store, kind="Province").items) == [BALKH, SAMANGAN]
+    assert ids(gq.places(store, name="aibak").items) == [AYBAK]
+    assert ids(gq.places(store, kind="City", name="Balkh").items) == []
     aybak = gq.place_by_id(store, AYBAK)
     assert (aybak.kind, aybak.name, aybak.parent_id, aybak.wikidata) == (
         "City", "Aybak", SAMANGAN, "http://www.wikidata.org/entity/Q1020649")
@@ -297,6 +297,34 @@ def test_graph_queries_places_by_kind_and_name(store):
     assert "Aibak" in aybak.aliases
     with pytest.raises(UsageError):
         gq.places(store, kind="Village")
+
+
+def test_graph_queries_places_are_ordered_by_name_and_paged_in_the_query():
+    counting = CountingStore(load_mini())
+    everything = gq.places(counting.store, limit=None)
+    by_name = [AFGHANISTAN, AYBAK, BALKH, MAZAR, SAMANGAN]  # Afghanistan, Aybak, Balkh, Mazar-i-Sharif, Samangan
+    assert ids(everything.items) == by_name and everything.total_count == 5
+    first = gq.places(counting.store, limit=2)
+    assert ids(first.items) == by_name[:2] and first.has_next_page and first.total_count == 5
+    counting.calls.clear()
+    second = gq.places(counting.store, limit=2, after_cursor=first.end_cursor)
+    assert ids(second.items) == by_name[2:4] and second.has_next_page
+    page_query, rows = counting.calls[0]
+    assert "?afterKey" in page_query and "LIMIT 3" in page_query and rows == 3
+    third = gq.places(counting.store, limit=2, after_cursor=second.end_cursor)
+    assert ids(third.items) == by_name[4:] and not third.has_next_page
+    province_page = gq.places(counting.store, kind="Province", limit=1)
+    assert ids(province_page.items) == [BALKH] and province_page.total_count == 2
+
+
+def test_graph_queries_places_with_two_labels_are_listed_once():
+    # A second label sorting before the first: the place is keyed by its smallest label, once.
+    store = load_mini("""GRAPH <https://kg.example.org/graph/gazetteer> {
+        <https://kg.example.org/id/place/province/samangan> <http://www.w3.org/2000/01/rdf-schema#label> "A-Samangan" }""")
+    page = gq.places(store, limit=None)
+    assert ids(page.items) == [SAMANGAN, AFGHANISTAN, AYBAK, BALKH, MAZAR]
+    assert page.total_count == 5
+    assert ids(gq.places(store, limit=2).items) == [SAMANGAN, AFGHANISTAN]
 
 
 def test_graph_queries_children_of_places(store):
@@ -307,10 +335,109 @@ def test_graph_queries_children_of_places(store):
 
 
 def test_graph_queries_articles(store):
-    found = gq.articles(store)
-    assert ids(found) == [ID + "article/mini001", ID + "article/mini002"]
+    page = gq.articles(store)
+    found = page.items
+    assert ids(found) == [ID + "article/mini001", ID + "article/mini002"] and page.total_count == 2
     first = found[0]
     assert (first.published, first.language, first.outlet_id) == (
         dt.date(2021, 8, 9), "en", ID + "actor/agence-france-presse")
     assert first.url == "https://news.example.com/2021/08/09/aybak"
     assert gq.article_by_id(store, ID + "article/mini002").headline == "Mazar-i-Sharif falls to the Taliban"
+
+
+UNDATED_ARTICLE = """
+    PREFIX kg: <https://kg.example.org/ontology#>
+    GRAPH <https://kg.example.org/graph/article/mini000> {
+      <https://kg.example.org/id/article/mini000> a kg:Article ;
+          <http://schema.org/publisher> <https://kg.example.org/id/actor/agence-france-presse> . }"""
+
+
+def test_graph_queries_articles_undated_last_paged_and_filtered_by_outlet():
+    store = load_mini(UNDATED_ARTICLE)
+    every = [ID + "article/mini001", ID + "article/mini002", ID + "article/mini000"]  # undated last
+    assert ids(gq.articles(store, limit=None).items) == every
+    first = gq.articles(store, limit=2)
+    assert ids(first.items) == every[:2] and first.has_next_page and first.total_count == 3
+    rest = gq.articles(store, limit=2, after_cursor=first.end_cursor)
+    assert ids(rest.items) == every[2:] and not rest.has_next_page
+    by_afp = gq.articles(store, outlet=ID + "actor/agence-france-presse", limit=None)
+    assert ids(by_afp.items) == [ID + "article/mini001", ID + "article/mini000"]  # mini002 has no publisher
+    assert gq.articles(store, outlet=TALIBAN).total_count == 0
+    with pytest.raises(UsageError, match="not an IRI"):
+        gq.articles(store, outlet="AFP")
+
+
+def test_graph_queries_events_for_articles_in_two_queries_without_denied_claims():
+    counting = CountingStore(load_mini("""
+        PREFIX kg: <https://kg.example.org/ontology#>
+        GRAPH <https://kg.example.org/graph/article/mini002> {
+          <https://kg.example.org/id/denied/mini002/1> a kg:DeniedClaim ; kg:claimedType kg:Surrender ;
+              kg:evidence <https://kg.example.org/id/evidence/mini002/94-168> . }"""))
+    found = gq.events_for_articles(counting.store, [ID + "article/mini001", ID + "article/mini002", ID + "article/none"])
+    assert len(counting.calls) == 2  # which events, then their details
+    assert {article: ids(events) for article, events in found.items()} == {
+        ID + "article/mini001": [SURRENDER_SAMANGAN, CAPTURE_AYBAK],
+        ID + "article/mini002": [CAPTURE_MAZAR, DEFECTION_BALKH, STATEMENT]}
+    assert found[ID + "article/mini002"][0].killed == 7
+
+
+# An event reported twice: as Reported by AFP (mini001) and as Claimed in mini002 (no outlet).
+TWICE_REPORTED = """
+    PREFIX kg: <https://kg.example.org/ontology#>
+    PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+    GRAPH <https://kg.example.org/graph/article/extra> {
+      <https://kg.example.org/id/event/extra/1> a kg:Attack, kg:Event ;
+          kg:evidence <https://kg.example.org/id/evidence/extra/1>, <https://kg.example.org/id/evidence/extra/2> .
+      <https://kg.example.org/id/evidence/extra/1> a kg:Evidence ; kg:modality kg:Reported ;
+          nif:referenceContext <https://kg.example.org/id/article/mini001> ; nif:beginIndex 0 ; nif:endIndex 1 .
+      <https://kg.example.org/id/evidence/extra/2> a kg:Evidence ; kg:modality kg:Claimed ;
+          nif:referenceContext <https://kg.example.org/id/article/mini002> ; nif:beginIndex 0 ; nif:endIndex 1 . }"""
+
+
+def test_graph_queries_events_outlet_filter(store):
+    afp = ID + "actor/agence-france-presse"
+    assert all_events(store, outlet=afp) == [SURRENDER_SAMANGAN, CAPTURE_AYBAK]  # mini002 has no publisher
+    assert all_events(store, outlet=TALIBAN) == []
+    assert gq.events(store, outlet=afp, limit=1).total_count == 2
+    with pytest.raises(UsageError, match="not an IRI"):
+        gq.events(store, outlet="AFP")
+
+
+def test_graph_queries_events_modality_filter(store):
+    assert all_events(store, modality="Reported") == [CAPTURE_AYBAK, CAPTURE_MAZAR]
+    assert all_events(store, modality="Asserted") == [SURRENDER_SAMANGAN, DEFECTION_BALKH, STATEMENT]
+    assert all_events(store, modality="Claimed") == []
+    with pytest.raises(UsageError, match="unknown modality"):
+        gq.events(store, modality="Rumoured")
+
+
+def test_graph_queries_events_outlet_and_modality_hold_for_the_same_sentence():
+    store = load_mini(TWICE_REPORTED)
+    afp, extra = ID + "actor/agence-france-presse", ID + "event/extra/1"
+    assert extra in all_events(store, outlet=afp)
+    assert extra in all_events(store, modality="Claimed")
+    # AFP's sentence is Reported; the Claimed one is from another article
+    assert all_events(store, outlet=afp, modality="Claimed") == []
+    assert all_events(store, outlet=afp, modality="Reported") == [CAPTURE_AYBAK, extra]
+
+
+def test_graph_queries_actors_filter_by_role(store):
+    assert ids(gq.actors(store, role="AgentRole").items) == [TALIBAN]
+    assert ids(gq.actors(store, role="SurrenderedToRole").items) == [TALIBAN]
+    assert ids(gq.actors(store, role="AffectedRole").items) == [ID + "actor/mini001/1", ID + "actor/mini002/2", AZIMI]
+    assert ids(gq.actors(store, role="SpeakerRole").items) == [MUJAHID]
+    assert ids(gq.actors(store, role="AffectedRole", kind="Person").items) == [AZIMI]
+    assert gq.actors(store, role="AffectedRole", limit=1).total_count == 3
+    with pytest.raises(UsageError, match="unknown role"):
+        gq.actors(store, role="Agent")
+
+
+def test_graph_queries_actors_role_counts_only_events_not_denied_claims():
+    store = load_mini("""
+        PREFIX kg: <https://kg.example.org/ontology#>
+        GRAPH <https://kg.example.org/graph/article/mini002> {
+          <https://kg.example.org/id/denied/mini002/1> a kg:DeniedClaim ; kg:claimedType kg:Surrender ;
+              kg:hasParticipation <https://kg.example.org/id/participation/denied/mini002/1/1> .
+          <https://kg.example.org/id/participation/denied/mini002/1/1> a kg:Participation ;
+              kg:participant <https://kg.example.org/id/person/zabihullah-mujahid> ; kg:roleType kg:AgentRole . }""")
+    assert ids(gq.actors(store, role="AgentRole").items) == [TALIBAN]

@@ -169,20 +169,21 @@ def test_server_graphql_actors_are_an_interface_over_kinds(store):
 
 def test_server_graphql_places_hierarchy(store):
     data = run(store, """{
-        countries: places(kind: COUNTRY) { name wikidata children { name children { name kind } } }
-        aibak: places(name: "AIBAK") { name latitude longitude parent { name parent { name } } } }""")
-    (afghanistan,) = data["countries"]
+        countries: places(kind: COUNTRY) { nodes { name wikidata children { name children { name kind } } } }
+        aibak: places(name: "AIBAK") { nodes { name latitude longitude parent { name parent { name } } } } }""")
+    (afghanistan,) = data["countries"]["nodes"]
     assert afghanistan["wikidata"] == "http://www.wikidata.org/entity/Q889"
     assert afghanistan["children"] == [
         {"name": "Balkh", "children": [{"name": "Mazar-i-Sharif", "kind": "CITY"}]},
         {"name": "Samangan", "children": [{"name": "Aybak", "kind": "CITY"}]}]
-    assert data["aibak"] == [{"name": "Aybak", "latitude": 36.261, "longitude": 68.04,
+    assert data["aibak"]["nodes"] == [{"name": "Aybak", "latitude": 36.261, "longitude": 68.04,
                               "parent": {"name": "Samangan", "parent": {"name": "Afghanistan"}}}]
 
 
 def test_server_graphql_articles(store):
-    data = run(store, "{ articles { identifier headline url published language outlet { name } } }")
-    assert data["articles"] == [
+    data = run(store, "{ articles { totalCount nodes { identifier headline url published language outlet { name } } } }")
+    assert data["articles"]["totalCount"] == 2
+    assert data["articles"]["nodes"] == [
         {"identifier": "mini001", "headline": "Taliban take Aybak after Samangan deputy governor surrenders",
          "url": "https://news.example.com/2021/08/09/aybak", "published": "2021-08-09", "language": "en",
          "outlet": {"name": "Agence France-Presse"}},
@@ -211,21 +212,102 @@ def test_server_graphql_bad_input_is_a_graphql_error(store):
     assert "not an IRI" in result.errors[0].message
 
 
-def test_server_graphql_asgi_app_serves_queries_and_graphiql(store):
+def test_server_graphql_asgi_app_serves_queries(store):
+    # The GraphiQL page (GET) comes from kg.server.ui and is tested there.
     async def exchange():
         transport = httpx.ASGITransport(app=graphql_app(store))
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            answer = await client.post("/", json={"query": "{ events(first: 1) { totalCount nodes { label } } }"})
-            ide = await client.get("/", headers={"Accept": "text/html"})
-        return answer, ide
+            return await client.post("/", json={"query": "{ events(first: 1) { totalCount nodes { label } } }"})
 
-    answer, ide = asyncio.run(exchange())
+    answer = asyncio.run(exchange())
     assert answer.status_code == 200
     assert answer.json() == {"data": {"events": {"totalCount": 5, "nodes": [{"label": "surrender in Samangan"}]}}}
-    assert ide.status_code == 200 and "graphiql" in ide.text.lower()
+
+
+def test_server_graphql_events_filter_by_outlet_and_modality(store):
+    query = """query($filter: EventFilter) { events(filter: $filter) { totalCount nodes { id } } }"""
+    afp = ID + "actor/agence-france-presse"
+    by_afp = run(store, query, filter={"outlet": afp})["events"]
+    assert [n["id"] for n in by_afp["nodes"]] == [ID + "event/mini001/1", ID + "event/mini001/2"]
+    reported = run(store, query, filter={"modality": "REPORTED"})["events"]
+    assert [n["id"] for n in reported["nodes"]] == [ID + "event/mini001/2", ID + "event/mini002/1"]
+    both = run(store, query, filter={"modality": "REPORTED", "outlet": afp})["events"]
+    assert [n["id"] for n in both["nodes"]] == [ID + "event/mini001/2"] and both["totalCount"] == 1
+    assert run(store, query, filter={"modality": "CLAIMED"})["events"]["totalCount"] == 0
+
+
+def test_server_graphql_actors_filter_by_role(store):
+    query = "query($role: Role, $kind: ActorKind) { actors(role: $role, kind: $kind) { totalCount nodes { id } } }"
+    assert [n["id"] for n in run(store, query, role="SPEAKER")["actors"]["nodes"]] == [ID + "person/zabihullah-mujahid"]
+    assert [n["id"] for n in run(store, query, role="SURRENDERED_TO")["actors"]["nodes"]] == [ID + "actor/taliban"]
+    affected = run(store, query, role="AFFECTED", kind="PERSON")["actors"]
+    assert [n["id"] for n in affected["nodes"]] == [ID + "person/asif-azimi"] and affected["totalCount"] == 1
+    assert run(store, query)["actors"]["totalCount"] == 7  # no role: everyone
+
+
+def test_server_graphql_places_and_articles_page_with_cursors(store):
+    query = """query($after: String) { places(first: 2, after: $after) {
+        totalCount pageInfo { endCursor hasNextPage } nodes { name } } }"""
+    names, after = [], None
+    while True:
+        page = run(store, query, after=after)["places"]
+        assert page["totalCount"] == 5 and len(page["nodes"]) <= 2
+        names += [n["name"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert names == ["Afghanistan", "Aybak", "Balkh", "Mazar-i-Sharif", "Samangan"]
+    data = run(store, """query($afp: ID!) {
+        first: articles(first: 1) { pageInfo { hasNextPage } nodes { identifier } }
+        afp: articles(outlet: $afp) { totalCount nodes { identifier } } }""", afp=ID + "actor/agence-france-presse")
+    assert data["first"] == {"pageInfo": {"hasNextPage": True}, "nodes": [{"identifier": "mini001"}]}
+    assert data["afp"] == {"totalCount": 1, "nodes": [{"identifier": "mini001"}]}
+
+
+def test_server_graphql_article_events_in_one_level_of_queries():
+    store = load_mini()
+    queries = count_queries(store)
+    data = run(store, "{ articles { nodes { identifier events { id evidence { article { identifier } } } } } }")
+    events = {a["identifier"]: [e["id"] for e in a["events"]] for a in data["articles"]["nodes"]}
+    assert events == {"mini001": [ID + "event/mini001/1", ID + "event/mini001/2"],
+                      "mini002": [ID + "event/mini002/1", ID + "event/mini002/2", ID + "event/mini002/3"]}
+    # each event's evidence is in the article that lists it
+    for article in data["articles"]["nodes"]:
+        assert {ev["article"]["identifier"] for e in article["events"] for ev in e["evidence"]} == {article["identifier"]}
+    # page, count, article details; events (ids, details); evidence; evidence articles
+    assert len(queries) == 7, queries
 
 
 def test_server_graphql_printed_schema_matches_checked_in_file():
     checked_in = (ROOT / "schema.graphql").read_text(encoding="utf-8")
     assert print_schema(schema).strip() == checked_in.strip(), (
         "schema.graphql is out of date; regenerate it with: python -m kg.server.graphql > schema.graphql")
+
+
+def test_server_graphql_timeout_inside_the_request_drops_partial_data():
+    # A nested level hitting the request deadline: the answer is the timeout error alone, not the
+    # events with null places; and the failed level is not retried once per event.
+    from kg.errors import QueryTimeout
+
+    store = load_mini()
+    original, calls = store.select, []
+
+    def select(sparql, **kwargs):
+        calls.append(sparql)
+        if len(calls) == 4:  # page, count, event details, then the places level
+            raise QueryTimeout("deadline")
+        return original(sparql, **kwargs)
+
+    store.select = select
+
+    async def exchange():
+        transport = httpx.ASGITransport(app=graphql_app(store))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post("/", json={"query": "{ events(first: 2) { nodes { id place { name } } } }"})
+
+    answer = asyncio.run(exchange())
+    assert len(calls) == 4
+    assert answer.status_code == 200
+    assert answer.json()["data"] is None
+    assert [e["message"] for e in answer.json()["errors"]] == [
+        "the GraphQL request took more than 30 s and was stopped"]

@@ -6,22 +6,33 @@ query. The number of queries per request therefore depends on the shape of the G
 how many events it returns. (DataLoaders would do the same but need async execution; this works
 under `execute_sync` too.)
 
+Served requests are bounded: depth, tokens and aliases are checked before anything runs, and the
+whole request must finish within `query_timeout` (see `build_schema` and `graphql_app`).
+
 Regenerate the checked-in schema with `python -m kg.server.graphql > schema.graphql`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import inspect
+import time
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
+from graphql import GraphQLError, ValidationContext, ValidationRule
 from strawberry.asgi import GraphQL
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions.query_depth_limiter import determine_depth, get_fragments, get_queries_and_mutations
 from strawberry.printer import print_schema
-from strawberry.types import Info
+from strawberry.types import ExecutionResult, Info
 
 from kg import graph_queries as gq
+from kg.errors import QueryTimeout
+from kg.server.settings import ServerSettings
 from kg.store import GraphStore
 from kg.vocab import ACTOR_CLASSES, DATE_PRECISIONS, EVENT_TYPES, MODALITIES, PLACE_CLASSES, ROLE_TYPES
 
@@ -34,7 +45,7 @@ class Level:
     def __init__(self, store: GraphStore):
         self.store = store
         self.members: list[Any] = []
-        self._loaded: dict[str, Mapping[str, Any]] = {}
+        self._loaded: dict[str, Mapping[str, Any] | Exception] = {}
 
     def adopt(self, obj):
         self.members.append(obj)
@@ -47,9 +58,17 @@ class Level:
         if name not in self._loaded:
             keys = list(dict.fromkeys(k for m in self.members for k in keys_of(m) if k))
             child = Level(self.store)
-            found = fetch(self.store, keys) if keys else {}
+            try:
+                found = fetch(self.store, keys) if keys else {}
+            except Exception as exc:
+                # Remember the failure too: otherwise every member would retry the query, one each.
+                self._loaded[name] = exc
+                raise
             self._loaded[name] = {k: wrap(v, child) for k, v in found.items()}
-        return self._loaded[name]
+        loaded = self._loaded[name]
+        if isinstance(loaded, Exception):
+            raise loaded
+        return loaded
 
 
 def _snake(local: str, suffix: str = "") -> str:
@@ -146,7 +165,7 @@ class Actor:
     record: strawberry.Private[gq.ActorRecord]
     level: strawberry.Private[Level]
 
-    @strawberry.field
+    @strawberry.field(description="The offices or roles the actor holds, as the articles state them.")
     def positions(self) -> list[Position]:
         return self.level.load(
             "positions", lambda a: [a.record.id], gq.positions_for_actors,
@@ -200,6 +219,13 @@ class Article:
         return self.level.load("outlet", lambda a: [a.record.outlet_id], gq.actors_by_ids, _actor).get(
             self.record.outlet_id)
 
+    @strawberry.field(description="The events the article reports (each has an evidence sentence in it), "
+                                  "ordered by date (undated last), then id.")
+    def events(self) -> list[Event]:
+        return self.level.load(
+            "events", lambda a: [a.record.id], gq.events_for_articles,
+            lambda rs, lvl: [Event.of(r, lvl) for r in rs]).get(self.record.id, [])
+
 
 @strawberry.type(description="A sentence of an article that supports an event.")
 class Evidence:
@@ -217,7 +243,7 @@ class Evidence:
         return level.adopt(cls(id=strawberry.ID(r.id), text=r.text, begin=r.begin, end=r.end, modality=modality,
                                record=r, level=level))
 
-    @strawberry.field
+    @strawberry.field(description="The article the sentence is from.")
     def article(self) -> Article | None:
         return self.level.load("article", lambda e: [e.record.article_id], gq.articles_by_ids, Article.of).get(
             self.record.article_id)
@@ -239,7 +265,7 @@ class Participation:
     def of(cls, r: gq.ParticipationRecord, level: Level) -> Participation:
         return level.adopt(cls(role=Role(r.role), record=r, level=level))
 
-    @strawberry.field
+    @strawberry.field(description="Who takes part.")
     def actor(self) -> Actor | None:
         return self.level.load("actor", lambda p: [p.record.actor_id], gq.actors_by_ids, _actor).get(
             self.record.actor_id)
@@ -295,7 +321,7 @@ class Event:
         return self.level.load("provinces", lambda e: [e.record.id], gq.provinces_for_events, _places).get(
             self.record.id, [])
 
-    @strawberry.field
+    @strawberry.field(description="Who took part and in which role.")
     def participants(self) -> list[Participation]:
         return self.level.load(
             "participants", lambda e: [e.record.id], gq.participations_for_events,
@@ -314,19 +340,20 @@ def _events(records: Iterable[gq.EventRecord], store: GraphStore) -> list[Event]
 
 
 # --- connections -----------------------------------------------------------------------------
-@strawberry.type
+@strawberry.type(description="Where a page ends and whether another follows.")
 class PageInfo:
-    end_cursor: str | None
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last item: pass it as `after` to get the next page.")
     has_next_page: bool
 
 
-@strawberry.type
+@strawberry.type(description="An item of a page with its cursor.")
 class Edge(Generic[N]):
-    cursor: str
+    cursor: str = strawberry.field(description="An opaque position: pass it as `after` to continue after this item.")
     node: N
 
 
-@strawberry.type
+@strawberry.type(description="One page of a list; `nodes` is `edges` without the cursors.")
 class Connection(Generic[N]):
     edges: list[Edge[N]]
     nodes: list[N]
@@ -354,82 +381,214 @@ class EventFilter:
     actor: strawberry.ID | None = strawberry.field(default=None, description="An actor IRI taking part.")
     role: Role | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="A role someone (the actor, if given) has in the event.")
+    outlet: strawberry.ID | None = strawberry.field(
+        default=None, description="A media outlet IRI: events with an evidence sentence in an article it published.")
+    modality: Modality | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Events with an evidence sentence stated this way (e.g. CLAIMED); "
+                                  "with `outlet`, the same sentence must come from that outlet.")
+
+
+First = Annotated[int, strawberry.argument(description=f"Page size, 0 to {gq.MAX_PAGE}.")]
+After = Annotated[str | None, strawberry.argument(
+    description="Start after this cursor (an `endCursor` or edge `cursor` of the previous page).")]
 
 
 # --- root ------------------------------------------------------------------------------------
 @strawberry.type
 class Query:
     @strawberry.field(description="Events ordered by date (undated last), then id.")
-    def events(self, info: Info, filter: EventFilter | None = None, first: int = 20,
-               after: str | None = None) -> Connection[Event]:
+    def events(self, info: Info,
+               filter: Annotated[EventFilter | None, strawberry.argument(
+                   description="Only events meeting every given condition.")] = None,
+               first: First = 20, after: After = None) -> Connection[Event]:
         f = filter or EventFilter()
         store = _store(info)
         page = gq.events(
             store, types=[t.value for t in f.types or ()], place=f.place, province=f.province,
             date_from=f.date_from, date_to=f.date_to, actor=f.actor, role=f.role.value if f.role else None,
-            limit=first, after_cursor=after)
+            outlet=f.outlet, modality=f.modality.value if f.modality else None, limit=first, after_cursor=after)
         return _connection(page, _events(page.items, store))
 
-    @strawberry.field
+    @strawberry.field(description="The event with this id, or null.")
     def event(self, info: Info, id: strawberry.ID) -> Event | None:
         record = gq.event_by_id(_store(info), id)
         return _events([record], _store(info))[0] if record else None
 
     @strawberry.field(description="Surrender events (defections included), optionally only those in the named "
                                   "province, with their participants, places, dates and evidence.")
-    def surrenders(self, info: Info, province: str | None = None) -> list[Event]:
+    def surrenders(self, info: Info, province: Annotated[str | None, strawberry.argument(
+            description="A province name or alias, case-insensitive.")] = None) -> list[Event]:
         return _events(gq.surrenders(_store(info), province=province), _store(info))
 
     @strawberry.field(description="Actors ordered by id.")
-    def actors(self, info: Info, name_contains: str | None = None, kind: ActorKind | None = None,  # type: ignore[valid-type]
-               first: int = 50, after: str | None = None) -> Connection[Actor]:
+    def actors(self, info: Info,
+               name_contains: Annotated[str | None, strawberry.argument(
+                   description="Part of the name or label, case-insensitive.")] = None,
+               kind: Annotated[ActorKind | None, strawberry.argument(  # type: ignore[valid-type]
+                   description="Only actors of this class (ORGANISATION includes its kinds).")] = None,
+               role: Annotated[Role | None, strawberry.argument(  # type: ignore[valid-type]
+                   description="Only actors holding this role in at least one event.")] = None,
+               first: Annotated[int, strawberry.argument(description=f"Page size, 0 to {gq.MAX_PAGE}.")] = 50,
+               after: After = None) -> Connection[Actor]:
         store = _store(info)
-        page = gq.actors(store, name_contains=name_contains, kind=kind.value if kind else None, limit=first, after_cursor=after)
+        page = gq.actors(store, name_contains=name_contains, kind=kind.value if kind else None,
+                         role=role.value if role else None, limit=first, after_cursor=after)
         level = Level(store)
         return _connection(page, [_actor(r, level) for r in page.items])
 
-    @strawberry.field
+    @strawberry.field(description="The actor with this id, or null.")
     def actor(self, info: Info, id: strawberry.ID) -> Actor | None:
         record = gq.actor_by_id(_store(info), id)
         return _actor(record, Level(_store(info))) if record else None
 
-    @strawberry.field(description="Places ordered by name; `name` matches a name or alias exactly, case-insensitively.")
-    def places(self, info: Info, kind: PlaceKind | None = None,  # type: ignore[valid-type]
-               name: str | None = None) -> list[Place]:
-        records = gq.places(_store(info), kind=kind.value if kind else None, name=name)
-        return _places(records, Level(_store(info)))
+    @strawberry.field(description="Places ordered by name, then id.")
+    def places(self, info: Info,
+               kind: Annotated[PlaceKind | None, strawberry.argument(  # type: ignore[valid-type]
+                   description="Only places of this kind.")] = None,
+               name: Annotated[str | None, strawberry.argument(
+                   description="A name or alias, matched exactly but case-insensitively.")] = None,
+               first: Annotated[int, strawberry.argument(description=f"Page size, 0 to {gq.MAX_PAGE}.")] = 100,
+               after: After = None) -> Connection[Place]:
+        store = _store(info)
+        page = gq.places(store, kind=kind.value if kind else None, name=name, limit=first, after_cursor=after)
+        return _connection(page, _places(page.items, Level(store)))
 
-    @strawberry.field
+    @strawberry.field(description="The place with this id, or null.")
     def place(self, info: Info, id: strawberry.ID) -> Place | None:
         record = gq.place_by_id(_store(info), id)
         return Place.of(record, Level(_store(info))) if record else None
 
-    @strawberry.field(description="Articles ordered by publication date, then id.")
-    def articles(self, info: Info) -> list[Article]:
-        level = Level(_store(info))
-        return [Article.of(r, level) for r in gq.articles(_store(info))]
+    @strawberry.field(description="Articles ordered by publication date (unknown last), then id.")
+    def articles(self, info: Info,
+                 outlet: Annotated[strawberry.ID | None, strawberry.argument(
+                     description="Only articles published by this media outlet (an actor IRI).")] = None,
+                 first: Annotated[int, strawberry.argument(description=f"Page size, 0 to {gq.MAX_PAGE}.")] = 50,
+                 after: After = None) -> Connection[Article]:
+        store = _store(info)
+        page = gq.articles(store, outlet=outlet, limit=first, after_cursor=after)
+        level = Level(store)
+        return _connection(page, [Article.of(r, level) for r in page.items])
 
-    @strawberry.field
+    @strawberry.field(description="The article with this id, or null.")
     def article(self, info: Info, id: strawberry.ID) -> Article | None:
         record = gq.article_by_id(_store(info), id)
         return Article.of(record, Level(_store(info))) if record else None
 
 
-schema = strawberry.Schema(query=Query, types=[Person, Group, Organisation])
+ACTOR_TYPES = [Person, Group, Organisation]  # reached only through the Actor interface, so listed
+
+
+class DepthLimiter(QueryDepthLimiter):
+    """strawberry's QueryDepthLimiter, with an error naming both the limit and the query's depth
+    (strawberry's own message names only the limit)."""
+
+    MEASURE_CAP = 100  # beyond the limit, stop measuring: fragments could nest past the recursion limit
+
+    def __init__(self, max_depth: int):
+        self.max_depth = max_depth
+        AddValidationRules.__init__(self, [_depth_rule(max_depth, max_depth + self.MEASURE_CAP)])
+
+
+class _Unreported:
+    """A stand-in validation context: strawberry's depth walker reports nothing through it."""
+
+    def report_error(self, error) -> None:
+        pass
+
+
+def _depth_rule(max_depth: int, cap: int) -> type[ValidationRule]:
+    class DepthRule(ValidationRule):
+        def __init__(self, context: ValidationContext):
+            super().__init__(context)
+            definitions = context.document.definitions
+            fragments = get_fragments(definitions)
+            for name, operation in get_queries_and_mutations(definitions).items():
+                depth = determine_depth(node=operation, fragments=fragments, depth_so_far=0, max_depth=cap,
+                                        context=_Unreported(), operation_name=name, should_ignore=None)
+                if depth > max_depth:
+                    measured = f"more than {cap}" if depth > cap else str(depth)
+                    # strawberry names unnamed operations "anonymous"
+                    which = "the query" if name == "anonymous" else f"query '{name}'"
+                    context.report_error(GraphQLError(
+                        f"{which} is {measured} levels deep; the limit is {max_depth}",
+                        [operation], extensions={"code": "query_too_deep"}))
+
+    return DepthRule
+
+
+def build_schema(settings: ServerSettings | None = None) -> strawberry.Schema:
+    """The served schema: `schema` plus the depth, token and alias limits of `settings` (None: defaults).
+
+    The limits are checked on the document, before any resolver runs, so a refused request costs no
+    SPARQL query. Aliases are limited because each aliased root field is a separate set of queries.
+    """
+    settings = settings or ServerSettings()
+    # Factories, not instances: strawberry builds fresh extensions per request (requests run concurrently).
+    return strawberry.Schema(query=Query, types=ACTOR_TYPES, extensions=[
+        lambda: DepthLimiter(settings.graphql_max_depth),
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+    ])
+
+
+# Without limits: for printing `schema.graphql` and for in-process use; the printed SDL is the same.
+schema = strawberry.Schema(query=Query, types=ACTOR_TYPES)
+
+
+class _DeadlineStore:
+    """The request's view of the store: refuses to start a query once the request has timed out, so
+    the worker thread of an abandoned request stops after its current query."""
+
+    def __init__(self, store: GraphStore, deadline: float, timeout: float):
+        self._store, self._deadline, self._timeout = store, deadline, timeout
+
+    def select(self, sparql: str, **kwargs):
+        if time.monotonic() > self._deadline:
+            raise QueryTimeout(f"the GraphQL request took more than {self._timeout:g} s")
+        return self._store.select(sparql, **kwargs)
 
 
 class _GraphQLApp(GraphQL):
-    def __init__(self, store: GraphStore):
-        super().__init__(schema, graphql_ide="graphiql")
+    def __init__(self, store: GraphStore, settings: ServerSettings):
+        super().__init__(build_schema(settings), graphql_ide="graphiql")
         self.store = store
+        self.timeout = settings.query_timeout
 
     async def get_context(self, request, response) -> dict:
-        return {"request": request, "response": response, "store": self.store}
+        deadline = time.monotonic() + self.timeout
+        return {"request": request, "response": response, "store": _DeadlineStore(self.store, deadline, self.timeout)}
+
+    async def render_graphql_ide(self, request):
+        # Our own page: strawberry's GraphiQL loads its scripts from a CDN.
+        from kg.server.ui import graphiql_page
+
+        page = graphiql_page(request)
+        return await page if inspect.isawaitable(page) else page
+
+    async def execute_single(self, **kwargs) -> ExecutionResult:
+        # The resolvers are synchronous (pyoxigraph blocks): run the whole execution on a worker
+        # thread, in its own event loop, so it blocks neither the server nor the timeout below.
+        # strawberry's own execute_single still maps bad requests to HTTP errors.
+        parent = super().execute_single
+        try:
+            result = await asyncio.wait_for(asyncio.to_thread(lambda: asyncio.run(parent(**kwargs))), self.timeout)
+        except TimeoutError:
+            return self._timed_out()
+        # The deadline can also trip inside (it starts a little earlier): drop the partial data then too.
+        if any(isinstance(e.original_error, QueryTimeout) for e in result.errors or ()):
+            return self._timed_out()
+        return result
+
+    def _timed_out(self) -> ExecutionResult:
+        # Never partial data: the whole answer is the error (the thread stops at its next query).
+        return ExecutionResult(data=None, errors=[GraphQLError(
+            f"the GraphQL request took more than {self.timeout:g} s and was stopped", extensions={"code": "timeout"})])
 
 
-def graphql_app(store: GraphStore, settings=None) -> GraphQL:
-    """Return an ASGI app serving the GraphQL schema over `store` (GraphiQL on GET)."""
-    return _GraphQLApp(store)
+def graphql_app(store: GraphStore, settings: ServerSettings | None = None) -> GraphQL:
+    """Return an ASGI app serving the GraphQL schema over `store` with the limits of `settings`
+    (None: `ServerSettings()` defaults); a browser GET gets the GraphiQL page of `kg.server.ui`."""
+    return _GraphQLApp(store, settings or ServerSettings())
 
 
 if __name__ == "__main__":
