@@ -7,13 +7,14 @@ the default graph unless the caller names graphs.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import QuerySyntaxError, StoreError
+from kg.errors import QuerySyntaxError, QueryTimeout, StoreError, UsageError
 from kg.terms import IRI, Literal, Quad, Term
 from kg.vocab import PREFIXES
 
@@ -65,6 +66,53 @@ def _from_ox(term) -> Term | str | None:
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     return str(term)
+
+
+class TooManyRows(UsageError):
+    code = "too_many_rows"
+
+
+class UnsupportedRdf(UsageError):
+    http_status = 415
+    code = "unsupported_media_type"
+
+
+class _BoundedSink:
+    """Where pyoxigraph serialises an answer: stops it at the deadline or past `max_lines` lines.
+
+    The serialisers call write() every few kilobytes, so a long answer is cut off while it is being
+    produced; the caller then answers with an error, never with the part written so far.
+    """
+
+    def __init__(self, deadline: float | None, max_rows: int | None, what: str, *, header_lines: int = 0):
+        self.deadline, self.max_rows, self.what = deadline, max_rows, what
+        self.max_lines = None if max_rows is None else max_rows + header_lines
+        self.parts: list[bytes] = []
+        self.lines = 0
+
+    def write(self, chunk) -> int:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryTimeout("the query ran out of time", hint="narrow the query or add LIMIT")
+        self.lines += bytes(chunk).count(b"\n")
+        if self.max_lines is not None and self.lines > self.max_lines:
+            raise TooManyRows(f"the answer has more than {self.max_rows} {self.what}, this server's limit",
+                              hint="add LIMIT (and OFFSET to page), or narrow the query")
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def turtle_as(turtle: str, graph_format: str) -> tuple[bytes, str]:
+    """A Turtle document in another RDF syntax, with its media type."""
+    fmt = GRAPH_FORMATS[graph_format]
+    if fmt == ox.RdfFormat.TURTLE:
+        return turtle.encode("utf-8"), fmt.media_type
+    return ox.serialize(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE), format=fmt), fmt.media_type
 
 
 def _graph_node(graph: IRI | None):
@@ -155,8 +203,8 @@ class GraphStore:
             for q in self._store.quads_for_pattern(None, None, None, pattern_graph)
         ]
 
-    def _run(self, sparql: str, *, default_graphs=None, named_graphs=None, substitutions=None):
-        kwargs = {"prefixes": PREFIXES}
+    def _run(self, sparql: str, *, default_graphs=None, named_graphs=None, substitutions=None, base_iri=None):
+        kwargs = {"prefixes": PREFIXES, "base_iri": base_iri}
         if default_graphs:
             kwargs["default_graph"] = [_graph_node(g) for g in default_graphs]
         else:
@@ -218,9 +266,60 @@ class GraphStore:
         fmt = GRAPH_FORMATS[graph_format]
         return Serialized("graph", result.serialize(format=fmt), fmt.media_type)
 
-    def update(self, sparql_update: str) -> None:
+    def execute_bounded(
+        self,
+        sparql: str,
+        *,
+        result_format: str = "json",
+        graph_format: str = "turtle",
+        default_graphs: list[IRI | None] | None = None,
+        named_graphs: list[IRI] | None = None,
+        base_iri: str | None = None,
+        deadline: float | None = None,
+        max_rows: int | None = None,
+    ) -> Serialized:
+        """`execute`, but stopped with QueryTimeout at `deadline` (time.monotonic()) and with
+        TooManyRows past `max_rows` solutions or triples.
+
+        The answer is first written as TSV or N-Triples, one line per row, so rows are counted exactly
+        while they stream; it is converted to the requested format only when it is within the limits.
+        """
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryTimeout("the query waited too long for a free worker", hint="retry when the server is less busy")
+        result = self._run(sparql, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri)
+        if isinstance(result, ox.QueryBoolean):
+            fmt = RESULT_FORMATS[result_format]
+            return Serialized("boolean", result.serialize(format=fmt), fmt.media_type)
         try:
-            self._store.update(sparql_update, prefixes=PREFIXES)
+            if isinstance(result, ox.QuerySolutions):
+                sink = _BoundedSink(deadline, max_rows, "rows", header_lines=1)
+                result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+                fmt = RESULT_FORMATS[result_format]
+                body = sink.value()
+                if fmt != ox.QueryResultsFormat.TSV:
+                    body = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
+                return Serialized("solutions", body, fmt.media_type)
+            sink = _BoundedSink(deadline, max_rows, "triples")
+            result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+            return Serialized("graph", *self._convert_triples(sink.value(), graph_format))
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        finally:
+            # An error's traceback keeps this frame alive; the iterator must not be freed on another thread.
+            del result
+
+    @staticmethod
+    def _convert_triples(ntriples: bytes, graph_format: str) -> tuple[bytes, str]:
+        fmt = GRAPH_FORMATS[graph_format]
+        if fmt != ox.RdfFormat.N_TRIPLES:
+            prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+            ntriples = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=prefixes)
+        return ntriples, fmt.media_type
+
+    def update(self, sparql_update: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update in one transaction: all of it is applied, or none."""
+        try:
+            self._store.update(sparql_update, base_iri=base_iri, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"malformed SPARQL update: {exc}") from exc
         except OSError as exc:
@@ -248,6 +347,49 @@ class GraphStore:
             self._store.extend(quads)
         except OSError as exc:
             raise StoreError(f"could not load RDF: {exc}") from exc
+
+    # --- whole graphs (the Graph Store Protocol) --------------------------------------------
+    def has_graph(self, graph: IRI | None) -> bool:
+        """Whether the named graph exists; the default graph always does."""
+        return graph is None or self._store.contains_named_graph(ox.NamedNode(graph.value))
+
+    def graph_document(self, graph: IRI | None, graph_format: str, *, deadline: float | None = None,
+                       max_triples: int | None = None) -> tuple[bytes, str]:
+        """The triples of one graph (None: the store's own default graph) as a document."""
+        sink = _BoundedSink(deadline, max_triples, "triples")
+        try:
+            self._store.dump(sink, format=ox.RdfFormat.N_TRIPLES, from_graph=_graph_node(graph))
+        except OSError as exc:
+            raise StoreError(f"could not read graph {graph or 'default'}: {exc}") from exc
+        return self._convert_triples(sink.value(), graph_format)
+
+    def write_graph(self, graph: IRI | None, documents: list[tuple[bytes, str]], *, replace: bool) -> None:
+        """Add the triples of RDF `documents` ((data, media type)) to a graph, or replace it with
+        them, in one transaction. Relative IRIs resolve against the graph's IRI."""
+        lines: list[str] = []
+        for data, media_type in documents:
+            fmt = ox.RdfFormat.from_media_type(media_type)
+            if fmt is None or fmt.supports_datasets:
+                raise UnsupportedRdf(f"cannot read a graph from {media_type!r}",
+                                     hint="send text/turtle, application/n-triples, application/rdf+xml or "
+                                          "application/ld+json")
+            try:
+                triples = ox.serialize(ox.parse(data, format=fmt, base_iri=graph.value if graph else None),
+                                       format=ox.RdfFormat.N_TRIPLES)
+            except (SyntaxError, ValueError) as exc:
+                raise QuerySyntaxError(f"malformed {media_type} document: {exc}") from exc
+            lines.append(triples.decode("utf-8"))
+        target = f"GRAPH {graph.n3()}" if graph else "DEFAULT"
+        drop = f"DROP SILENT {target} ;\n" if replace else ""
+        # A named graph exists only while it has triples; CREATE keeps an emptied one (PUT of nothing).
+        create = f"CREATE SILENT GRAPH {graph.n3()} ;\n" if graph else ""
+        triples = "".join(lines)
+        body = f"GRAPH {graph.n3()} {{\n{triples}\n}}" if graph else triples
+        self._update(f"{drop}{create}INSERT DATA {{\n{body}\n}}", graph)
+
+    def drop_graph(self, graph: IRI | None) -> None:
+        """Empty the default graph, or remove a named graph."""
+        self._update("DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH {graph.n3()}", graph)
 
     def export(self, fmt: str = "nquads", graph: IRI | None = None) -> bytes:
         rdf_format = GRAPH_FORMATS[fmt]

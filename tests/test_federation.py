@@ -7,7 +7,8 @@ import pytest
 
 from kg.server.app import create_app
 from kg.server.settings import ServerSettings
-from kg.server.federation import WIKIDATA_ENDPOINT, allowed_endpoints, check_services, service_targets
+from kg.server.federation import WIKIDATA_ENDPOINT, allowed_endpoints, check_services
+from kg.server.sparql_text import service_targets
 from kg.server.http import Forbidden
 from kg.store import GraphStore
 from kg.terms import IRI, Literal, Quad

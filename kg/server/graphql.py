@@ -19,6 +19,7 @@ import datetime as dt
 import inspect
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor
 from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -549,10 +550,11 @@ class _DeadlineStore:
 
 
 class _GraphQLApp(GraphQL):
-    def __init__(self, store: GraphStore, settings: ServerSettings):
+    def __init__(self, store: GraphStore, settings: ServerSettings, pool: Executor | None):
         super().__init__(build_schema(settings), graphql_ide="graphiql")
         self.store = store
         self.timeout = settings.query_timeout
+        self.pool = pool
 
     async def get_context(self, request, response) -> dict:
         deadline = time.monotonic() + self.timeout
@@ -571,7 +573,8 @@ class _GraphQLApp(GraphQL):
         # strawberry's own execute_single still maps bad requests to HTTP errors.
         parent = super().execute_single
         try:
-            result = await asyncio.wait_for(asyncio.to_thread(lambda: asyncio.run(parent(**kwargs))), self.timeout)
+            work = asyncio.get_running_loop().run_in_executor(self.pool, lambda: asyncio.run(parent(**kwargs)))
+            result = await asyncio.wait_for(work, self.timeout)
         except TimeoutError:
             return self._timed_out()
         # The deadline can also trip inside (it starts a little earlier): drop the partial data then too.
@@ -585,10 +588,12 @@ class _GraphQLApp(GraphQL):
             f"the GraphQL request took more than {self.timeout:g} s and was stopped", extensions={"code": "timeout"})])
 
 
-def graphql_app(store: GraphStore, settings: ServerSettings | None = None) -> GraphQL:
+def graphql_app(store: GraphStore, settings: ServerSettings | None = None, pool: Executor | None = None) -> GraphQL:
     """Return an ASGI app serving the GraphQL schema over `store` with the limits of `settings`
-    (None: `ServerSettings()` defaults); a browser GET gets the GraphiQL page of `kg.server.ui`."""
-    return _GraphQLApp(store, settings or ServerSettings())
+    (None: `ServerSettings()` defaults), running requests on `pool` (the threads SPARQL queries use
+    too, so the bound on work at once holds for both; None: asyncio's default pool); a browser GET
+    gets the GraphiQL page of `kg.server.ui`."""
+    return _GraphQLApp(store, settings or ServerSettings(), pool)
 
 
 if __name__ == "__main__":

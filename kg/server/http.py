@@ -1,7 +1,9 @@
-"""Shared HTTP helpers: the JSON error shape, HTTP-only errors, and Accept negotiation."""
+"""Shared HTTP helpers: the JSON error shape, HTTP-only errors, Accept negotiation, the update token
+and the request-size limit."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Sequence
 
 from starlette.exceptions import HTTPException
@@ -30,7 +32,8 @@ _STATUS_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
 def error_response(exc: KGError, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(exc.as_json(), status_code=exc.http_status, headers=headers)
+    headers = {**getattr(exc, "headers", {}), **(headers or {})}
+    return JSONResponse(exc.as_json(), status_code=exc.http_status, headers=headers or None)
 
 
 async def kg_error_handler(request: Request, exc: KGError) -> JSONResponse:
@@ -104,3 +107,42 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
         if q > 0 and (best is None or key > best_key):
             best, best_key = offer, key
     return best
+
+
+class Unauthorized(KGError):
+    http_status = 401
+    code = "unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="kg"'}
+
+
+class PayloadTooLarge(KGError):
+    http_status = 413
+    code = "payload_too_large"
+
+
+def require_update_token(request: Request, token: str | None) -> None:
+    """Let a write through only with `Authorization: Bearer <token>`; no token configured, no writes."""
+    if token is None:
+        raise Forbidden("updates are disabled on this server",
+                        hint="the operator can enable them with `kg serve --update-token` or $KG_UPDATE_TOKEN")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise Unauthorized("updates need a bearer token", hint="send `Authorization: Bearer TOKEN`")
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Forbidden("the bearer token is not this server's update token")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 past `limit` bytes (before reading it, when the length is declared)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the request body has {declared} bytes; this server takes at most {limit}",
+                              hint="send a shorter request, or ask the operator to raise --max-body")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the request body is over this server's limit of {limit} bytes",
+                                  hint="send a shorter request, or ask the operator to raise --max-body")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,4 +1,5 @@
-"""The SPARQL 1.1 Protocol endpoint (https://www.w3.org/TR/sparql11-protocol/), read-only.
+"""The SPARQL 1.1 Protocol endpoint (https://www.w3.org/TR/sparql11-protocol/): queries, and updates
+when the server has an update token.
 
 Queries run, and their answers are serialised, in a worker thread: pyoxigraph result iterators are
 bound to the thread that created them, so nothing here iterates results on the event loop.
@@ -7,18 +8,27 @@ bound to the thread that created them, so nothing here iterates results on the e
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from urllib.parse import parse_qsl, quote
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import KGError, UsageError
+from kg.server.description import service_description
 from kg.server.federation import check_services
+from kg.server.http import (
+    Forbidden,
+    NotAcceptable,
+    UnsupportedMediaType,
+    error_response,
+    negotiate,
+    read_body,
+    require_update_token,
+)
+from kg.server.runner import StoreRunner
 from kg.server.settings import ServerSettings
-from kg.server.http import Forbidden, NotAcceptable, UnsupportedMediaType, error_response, negotiate
-from kg.store import GraphStore
+from kg.server.sparql_text import has_keyword, with_dataset
+from kg.store import GraphStore, turtle_as
 from kg.terms import IRI
 from kg.vocab import PREFIXES
 
@@ -69,12 +79,12 @@ def query_form(query: str) -> str | None:
     return "graph" if match.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else "results"
 
 
-def sparql_endpoint(store: GraphStore, settings: ServerSettings):
+def sparql_endpoint(store: GraphStore, settings: ServerSettings, runner: StoreRunner):
     """The Starlette endpoint for /sparql (GET, HEAD, POST, OPTIONS), within `settings`' limits."""
 
     async def endpoint(request: Request) -> Response:
         try:
-            response = await _handle(store, request, settings.allowed_services)
+            response = await _handle(store, settings, runner, request)
         except KGError as exc:
             response = error_response(exc)
         response.headers["Vary"] = "Accept"
@@ -84,10 +94,15 @@ def sparql_endpoint(store: GraphStore, settings: ServerSettings):
     return endpoint
 
 
-async def _handle(store: GraphStore, request: Request, allowed_services: tuple[str, ...]) -> Response:
+async def _handle(store: GraphStore, settings: ServerSettings, runner: StoreRunner, request: Request) -> Response:
     if request.method == "OPTIONS":
         return Response(status_code=204, headers={"Allow": ALLOW})
-    params = await _read_params(request)
+    params = await _read_params(request, settings.max_body)
+    queries, updates = params.get("query", []), params.get("update", [])
+    if queries and updates:
+        raise UsageError("the request has both a query and an update", hint="send one operation per request")
+    if updates:
+        return await _update(store, settings, runner, request, params)
     accept = request.headers.get("accept")
     # format= may repeat or list several values (SPARQLWrapper sends "tsv" and its media type);
     # unknown ones are skipped as long as one is known.
@@ -100,10 +115,9 @@ async def _handle(store: GraphStore, request: Request, allowed_services: tuple[s
     result_format = _choose(formats, accept, RESULT_NAMES, RESULT_MEDIA)
     graph_format = _choose(formats, accept, GRAPH_NAMES, GRAPH_MEDIA)
 
-    queries = params.get("query", [])
     if not queries:
         if request.method in ("GET", "HEAD"):
-            return _service_description(request, graph_format, accept, formats)
+            return await _service_description(store, settings, runner, request, graph_format, accept, formats)
         raise UsageError("missing query",
                          hint="send the query as `query=` (form) or as an application/sparql-query body")
     if len(queries) > 1:
@@ -113,17 +127,19 @@ async def _handle(store: GraphStore, request: Request, allowed_services: tuple[s
     if not query.strip():
         raise UsageError("empty query")
 
-    check_services(query, allowed_services, PREFIXES)
+    check_services(query, settings.allowed_services, PREFIXES)
     form = query_form(query)
     if (form == "results" and result_format is None) or (form == "graph" and graph_format is None):
         raise _not_acceptable(form, accept, formats)
-    answer = await run_in_threadpool(
-        store.execute,
+    answer = await runner.read(
+        store.execute_bounded,
         query,
         result_format=result_format or "json",
         graph_format=graph_format or "turtle",
         default_graphs=_graphs(params, "default-graph-uri"),
         named_graphs=_graphs(params, "named-graph-uri"),
+        base_iri=_endpoint_iri(request),
+        max_rows=settings.max_rows,
     )
     kind = "graph" if answer.kind == "graph" else "results"
     if (kind == "results" and result_format is None) or (kind == "graph" and graph_format is None):
@@ -131,33 +147,52 @@ async def _handle(store: GraphStore, request: Request, allowed_services: tuple[s
     return Response(answer.body, media_type=answer.media_type)
 
 
-async def _read_params(request: Request) -> dict[str, list[str]]:
-    """All protocol parameters, from the URL and (for POST) the body; refuses updates."""
+async def _update(store: GraphStore, settings: ServerSettings, runner: StoreRunner, request: Request,
+                  params: dict[str, list[str]]) -> Response:
+    """A SPARQL 1.1 Update (https://www.w3.org/TR/sparql11-protocol/#update-operation)."""
+    if request.method != "POST":
+        raise UsageError("an update must be sent with POST", hint=f"POST it as {UPDATE} or as a form field `update=`")
+    updates = params["update"]
+    if len(updates) > 1:
+        raise UsageError("the update was given more than once", hint="send one update; join operations with ';'")
+    require_update_token(request, settings.update_token)
+    update = updates[0]
+    if has_keyword(update, "LOAD"):
+        raise Forbidden("LOAD is not allowed on this server: it would fetch documents from other hosts",
+                        hint="send the data itself, with INSERT DATA or a PUT/POST to /store")
+    check_services(update, settings.allowed_services, PREFIXES)
+    update = with_dataset(update, _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri"))
+    await runner.write(store.update, update, base_iri=_endpoint_iri(request))
+    return Response(status_code=204)
+
+
+async def _read_params(request: Request, max_body: int) -> dict[str, list[str]]:
+    """All protocol parameters, from the URL and (for POST) the body."""
     params = _multi(request.query_params.multi_items())
     if request.method == "POST":
         content_type = request.headers.get("content-type", "")
         media, *options = (part.strip() for part in content_type.split(";"))
         media = media.lower()
-        if media == UPDATE:
-            raise _updates_disabled()
-        if media not in (FORM, QUERY):
+        if media not in (FORM, QUERY, UPDATE):
             raise UnsupportedMediaType(
                 f"cannot read a POST body of type {content_type or '(none)'!r}",
-                hint=f"POST the query as {FORM} (query=...) or as {QUERY}")
+                hint=f"POST a query as {FORM} (query=...) or as {QUERY}; an update as {FORM} (update=...) or as {UPDATE}")
         charset = next((o.split("=", 1)[1].strip('"') for o in options if o.lower().startswith("charset=")), "utf-8")
+        if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"the body is in {charset}; the SPARQL protocol takes UTF-8 only",
+                                       hint="send the body in UTF-8")
         try:
-            text = (await request.body()).decode(charset if media == QUERY else "utf-8")
-        except (LookupError, UnicodeDecodeError) as exc:
+            text = (await read_body(request, max_body)).decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise UsageError(f"cannot decode the request body: {exc}", hint="send UTF-8") from exc
-        body = _multi(parse_qsl(text, keep_blank_values=True)) if media == FORM else {"query": [text]}
-        if "update" in body:
-            raise _updates_disabled()
-        if "query" in params and "query" in body:
-            raise UsageError("the query was given both in the URL and in the body", hint="send it in the body only")
+        direct = {QUERY: "query", UPDATE: "update"}.get(media)
+        body = {direct: [text]} if direct else _multi(parse_qsl(text, keep_blank_values=True))
+        for name in ("query", "update"):
+            if name in params and name in body:
+                raise UsageError(f"the {name} was given both in the URL and in the body",
+                                 hint="send it in the body only")
         for name, values in body.items():
             params.setdefault(name, []).extend(values)
-    if "update" in params:
-        raise _updates_disabled()
     return params
 
 
@@ -166,11 +201,6 @@ def _multi(pairs) -> dict[str, list[str]]:
     for name, value in pairs:
         out.setdefault(name, []).append(value)
     return out
-
-
-def _updates_disabled() -> Forbidden:
-    return Forbidden("SPARQL updates are disabled on this endpoint",
-                     hint="the endpoint is read-only; rebuild the graph to change it")
 
 
 def _pick(value: str, names: dict[str, str], media: dict[str, str]) -> str | None:
@@ -193,41 +223,31 @@ def _not_acceptable(form: str | None, accept: str | None, formats: list[str]) ->
                          hint=f"accept one of {', '.join(media)}; or pass format= one of {names}")
 
 
-def _graphs(params: dict[str, list[str]], name: str) -> list[IRI] | None:
+def _iris(params: dict[str, list[str]], name: str) -> list[str]:
     values = params.get(name, [])
     for value in values:
         if not _IRI.fullmatch(value):
             raise UsageError(f"{name} is not an absolute IRI: {value!r}")
-    return [IRI(v) for v in values] or None
+    return values
 
 
-# --- service description (https://www.w3.org/TR/sparql11-service-description/) -------------
-SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "fmt": "http://www.w3.org/ns/formats/"}
-SD_TRIPLES = """\
-[] a sd:Service ;
-    sd:endpoint <{endpoint}> ;
-    sd:supportedLanguage sd:SPARQL11Query ;
-    sd:feature sd:UnionDefaultGraph ;
-    sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
-        fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:RDF_XML, fmt:JSON-LD ;
-    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
-"""
+def _graphs(params: dict[str, list[str]], name: str) -> list[IRI] | None:
+    return [IRI(v) for v in _iris(params, name)] or None
 
 
-def _service_description(request: Request, graph_format: str | None, accept: str | None,
-                         formats: list[str]) -> Response:
+def _endpoint_iri(request: Request) -> str:
+    """This endpoint's URL: the base IRI of queries and updates (SPARQL 1.1 Protocol §2.2.3), and the
+    sd:endpoint of the service description. The host comes from the client: escape what could break
+    out of an <IRI>."""
+    return quote(str(request.url.replace(query="", fragment="")), safe=":/?#[]@!$&'()*+,;=%-._~")
+
+
+async def _service_description(store: GraphStore, settings: ServerSettings, runner: StoreRunner, request: Request,
+                               graph_format: str | None, accept: str | None, formats: list[str]) -> Response:
     if graph_format is None:
         raise _not_acceptable("graph", accept, formats)
-    # Host comes from the client: escape what could break out of the <IRI>.
-    endpoint = quote(str(request.url.replace(query="", fragment="")), safe=":/?#[]@!$&'()*+,;=%-._~")
-    return Response(_describe(endpoint, graph_format), media_type=GRAPH_TYPES[graph_format])
-
-
-@lru_cache(maxsize=32)
-def _describe(endpoint: str, graph_format: str) -> bytes:
-    triples = SD_TRIPLES.format(endpoint=endpoint)
-    if graph_format == "turtle":  # written by hand, so it keeps its prefixes
-        return ("".join(f"@prefix {p}: <{iri}> .\n" for p, iri in SD_PREFIXES.items()) + "\n" + triples).encode()
-    # Other syntaxes: the same triples as a CONSTRUCT template over an empty store.
-    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in SD_PREFIXES.items())
-    return GraphStore(None).execute(f"{prologue}CONSTRUCT {{\n{triples}}} WHERE {{}}", graph_format=graph_format).body
+    endpoint = _endpoint_iri(request)
+    turtle = service_description(endpoint, str(request.url_for("void")),
+                                 updates=settings.update_token is not None, federation=bool(settings.allowed_services))
+    body, media_type = turtle_as(turtle, graph_format)
+    return Response(body, media_type=media_type)
