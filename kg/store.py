@@ -254,42 +254,31 @@ class GraphStore:
         default_graphs: list[IRI | None] | None = None,
         named_graphs: list[IRI] | None = None,
         substitutions: dict[str, Term] | None = None,
-    ) -> Serialized:
-        """Run any query form and serialise its answer in one go, on the calling thread."""
-        result = self._run(sparql, default_graphs=default_graphs, named_graphs=named_graphs, substitutions=substitutions)
-        if isinstance(result, ox.QuerySolutions):
-            fmt = RESULT_FORMATS[result_format]
-            return Serialized("solutions", result.serialize(format=fmt), fmt.media_type)
-        if isinstance(result, ox.QueryBoolean):
-            fmt = RESULT_FORMATS[result_format]
-            return Serialized("boolean", result.serialize(format=fmt), fmt.media_type)
-        fmt = GRAPH_FORMATS[graph_format]
-        return Serialized("graph", result.serialize(format=fmt), fmt.media_type)
-
-    def execute_bounded(
-        self,
-        sparql: str,
-        *,
-        result_format: str = "json",
-        graph_format: str = "turtle",
-        default_graphs: list[IRI | None] | None = None,
-        named_graphs: list[IRI] | None = None,
         base_iri: str | None = None,
         deadline: float | None = None,
         max_rows: int | None = None,
     ) -> Serialized:
-        """`execute`, but stopped with QueryTimeout at `deadline` (time.monotonic()) and with
-        TooManyRows past `max_rows` solutions or triples.
+        """Run any query form and serialise its answer in one go, on the calling thread; stop with
+        QueryTimeout at `deadline` (time.monotonic()) and with TooManyRows past `max_rows` solutions
+        or triples.
 
-        The answer is first written as TSV or N-Triples, one line per row, so rows are counted exactly
-        while they stream; it is converted to the requested format only when it is within the limits.
+        Within limits, the answer is first written as TSV or N-Triples, one line per row, so rows are
+        counted exactly while they stream; it is converted to the requested format only when it is
+        within the limits.
         """
         if deadline is not None and time.monotonic() > deadline:
             raise QueryTimeout("the query waited too long for a free worker", hint="retry when the server is less busy")
-        result = self._run(sparql, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri)
+        result = self._run(sparql, default_graphs=default_graphs, named_graphs=named_graphs,
+                           substitutions=substitutions, base_iri=base_iri)
         if isinstance(result, ox.QueryBoolean):
             fmt = RESULT_FORMATS[result_format]
             return Serialized("boolean", result.serialize(format=fmt), fmt.media_type)
+        if deadline is None and max_rows is None:
+            if isinstance(result, ox.QuerySolutions):
+                fmt = RESULT_FORMATS[result_format]
+                return Serialized("solutions", result.serialize(format=fmt), fmt.media_type)
+            fmt = GRAPH_FORMATS[graph_format]
+            return Serialized("graph", result.serialize(format=fmt), fmt.media_type)
         try:
             if isinstance(result, ox.QuerySolutions):
                 sink = _BoundedSink(deadline, max_rows, "rows", header_lines=1)

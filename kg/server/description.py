@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import KGError
-from kg.server.http import NotAcceptable, error_response, negotiate
+from kg.server.http import RDF_OFFERS, NotAcceptable, error_response, negotiate
 from kg.server.runner import StoreRunner
 from kg.store import GraphStore, turtle_as
 from kg.vocab import BASE, PREFIXES
@@ -36,7 +36,7 @@ class Statistics:
 
 
 def statistics(store: GraphStore, deadline: float | None = None) -> Statistics:  # deadline: see StoreRunner.read
-    """Count the dataset (all graphs, as the default dataset of a query sees them)."""
+    """Count the named graphs (one per article, plus the ontology): the data a default query sees."""
     totals = store.select("SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?g) AS ?graphs) "
                           "WHERE { GRAPH ?g { ?s ?p ?o } }")[0]
     classes = store.select("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class")
@@ -97,12 +97,10 @@ def void_endpoint(store: GraphStore, runner: StoreRunner):
     cache: dict[int, Statistics] = {}
 
     async def endpoint(request: Request) -> Response:
-        media = {"text/turtle": "turtle", "application/n-triples": "ntriples", "application/rdf+xml": "rdfxml",
-                 "application/ld+json": "jsonld"}
-        offer = negotiate(request.headers.get("accept"), list(media))
+        offer = negotiate(request.headers.get("accept"), list(RDF_OFFERS))
         if offer is None:
             return error_response(NotAcceptable("no acceptable RDF syntax for the VoID description",
-                                                hint=f"accept one of {', '.join(media)}"))
+                                                hint=f"accept one of {', '.join(RDF_OFFERS)}"))
         changes = runner.changes
         if changes not in cache:
             try:
@@ -113,7 +111,7 @@ def void_endpoint(store: GraphStore, runner: StoreRunner):
             cache[changes] = stats
         void_url = str(request.url_for("void"))
         body, media_type = turtle_as(void_description(void_url, void_url.replace("/void", "/sparql"), cache[changes]),
-                                     media[offer])
+                                     RDF_OFFERS[offer])
         return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
     return endpoint

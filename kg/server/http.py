@@ -30,6 +30,10 @@ class UnsupportedMediaType(KGError):
 
 _STATUS_CODES = {404: "not_found", 405: "method_not_allowed"}
 
+# The RDF syntaxes a whole graph is offered in (media type -> store format name), preferred first.
+RDF_OFFERS = {"text/turtle": "turtle", "application/n-triples": "ntriples", "application/rdf+xml": "rdfxml",
+              "application/ld+json": "jsonld"}
+
 
 def error_response(exc: KGError, headers: dict[str, str] | None = None) -> JSONResponse:
     headers = {**getattr(exc, "headers", {}), **(headers or {})}

@@ -132,7 +132,7 @@ async def _handle(store: GraphStore, settings: ServerSettings, runner: StoreRunn
     if (form == "results" and result_format is None) or (form == "graph" and graph_format is None):
         raise _not_acceptable(form, accept, formats)
     answer = await runner.read(
-        store.execute_bounded,
+        store.execute,
         query,
         result_format=result_format or "json",
         graph_format=graph_format or "turtle",

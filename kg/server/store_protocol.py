@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from kg.errors import KGError, UsageError
 from kg.server.http import (
+    RDF_OFFERS,
     NotAcceptable,
     UnsupportedMediaType,
     error_response,
@@ -29,8 +30,6 @@ from kg.server.settings import ServerSettings
 from kg.store import GraphStore
 from kg.terms import IRI
 
-GRAPH_MEDIA = {"text/turtle": "turtle", "application/n-triples": "ntriples", "application/rdf+xml": "rdfxml",
-               "application/ld+json": "jsonld"}
 ALLOW = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
 _DEFAULT = object()  # the default graph; None means "no graph named"
 
@@ -101,13 +100,13 @@ def _target(request: Request):
 
 
 async def _get(store: GraphStore, settings: ServerSettings, runner: StoreRunner, request: Request, target) -> Response:
-    offer = negotiate(request.headers.get("accept"), list(GRAPH_MEDIA))
+    offer = negotiate(request.headers.get("accept"), list(RDF_OFFERS))
     if offer is None:
-        raise NotAcceptable("no acceptable RDF syntax for a graph", hint=f"accept one of {', '.join(GRAPH_MEDIA)}")
+        raise NotAcceptable("no acceptable RDF syntax for a graph", hint=f"accept one of {', '.join(RDF_OFFERS)}")
     graph = None if target is _DEFAULT else target
     if not await runner.read(_exists, store, graph):
         raise NotFound(f"there is no graph {graph}")
-    body, media_type = await runner.read(store.graph_document, graph, GRAPH_MEDIA[offer], max_triples=settings.max_rows)
+    body, media_type = await runner.read(store.graph_document, graph, RDF_OFFERS[offer], max_triples=settings.max_rows)
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
@@ -116,7 +115,7 @@ async def _documents(request: Request, max_body: int) -> list[tuple[bytes, str]]
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
     if not media:
-        raise UnsupportedMediaType("the body has no Content-Type", hint=f"send one of {', '.join(GRAPH_MEDIA)}")
+        raise UnsupportedMediaType("the body has no Content-Type", hint=f"send one of {', '.join(RDF_OFFERS)}")
     body = await read_body(request, max_body)
     if media != "multipart/form-data":
         return [(body, media)]
