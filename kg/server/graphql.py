@@ -26,7 +26,8 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 from graphql import GraphQLError, ValidationContext, ValidationRule
 from strawberry.asgi import GraphQL
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, ParserCache,
+                                   QueryDepthLimiter, ValidationCache)
 from strawberry.extensions.query_depth_limiter import determine_depth, get_fragments, get_queries_and_mutations
 from strawberry.printer import print_schema
 from strawberry.types import ExecutionResult, Info
@@ -524,11 +525,17 @@ def build_schema(settings: ServerSettings | None = None) -> strawberry.Schema:
     SPARQL query. Aliases are limited because each aliased root field is a separate set of queries.
     """
     settings = settings or ServerSettings()
+    # The two caches are shared by all requests (an app sends the same documents again and again;
+    # parsing and validating them cost as much as their SPARQL queries). They key on the document
+    # and the validation rules, so the limits below still apply to every request.
+    parsed, validated = ParserCache(maxsize=256), ValidationCache(maxsize=256)
     # Factories, not instances: strawberry builds fresh extensions per request (requests run concurrently).
     return strawberry.Schema(query=Query, types=ACTOR_TYPES, extensions=[
         lambda: DepthLimiter(settings.graphql_max_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: parsed,
+        lambda: validated,
     ])
 
 
