@@ -8,6 +8,7 @@ kept until the store changes through this server.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,6 +26,12 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 _PROLOGUE = (f"@prefix sd: <{SD}> .\n@prefix void: <{VOID}> .\n@prefix fmt: <{FORMATS}> .\n"
              "@prefix dcterms: <http://purl.org/dc/terms/> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
              "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n")
+
+
+def iri_of(url) -> str:
+    """A URL of this server as an IRI to write between < and >: the host comes from the client's
+    request, so anything that could end the IRI early is percent-escaped."""
+    return quote(str(url), safe=":/?#[]@!$&'()*+,;=%-._~")
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,7 @@ def void_endpoint(store: GraphStore, runner: StoreRunner):
                 return error_response(exc)
             cache.clear()
             cache[changes] = stats
-        void_url = str(request.url_for("void"))
+        void_url = iri_of(request.url_for("void"))
         body, media_type = turtle_as(void_description(void_url, void_url.replace("/void", "/sparql"), cache[changes]),
                                      RDF_OFFERS[offer])
         return Response(body, media_type=media_type, headers={"Vary": "Accept"})

@@ -8,13 +8,13 @@ bound to the thread that created them, so nothing here iterates results on the e
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import KGError, UsageError
-from kg.server.description import service_description
+from kg.server.description import iri_of, service_description
 from kg.server.federation import check_services
 from kg.server.http import (
     Forbidden,
@@ -57,7 +57,6 @@ GRAPH_NAMES = {
     "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "xml": "rdfxml",
     "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
 }
-GRAPH_TYPES = {name: media for media, name in reversed(GRAPH_MEDIA.items())}
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -117,7 +116,7 @@ async def _handle(store: GraphStore, settings: ServerSettings, runner: StoreRunn
 
     if not queries:
         if request.method in ("GET", "HEAD"):
-            return await _service_description(store, settings, runner, request, graph_format, accept, formats)
+            return _service_description(settings, request, graph_format, accept, formats)
         raise UsageError("missing query",
                          hint="send the query as `query=` (form) or as an application/sparql-query body")
     if len(queries) > 1:
@@ -237,17 +236,16 @@ def _graphs(params: dict[str, list[str]], name: str) -> list[IRI] | None:
 
 def _endpoint_iri(request: Request) -> str:
     """This endpoint's URL: the base IRI of queries and updates (SPARQL 1.1 Protocol §2.2.3), and the
-    sd:endpoint of the service description. The host comes from the client: escape what could break
-    out of an <IRI>."""
-    return quote(str(request.url.replace(query="", fragment="")), safe=":/?#[]@!$&'()*+,;=%-._~")
+    sd:endpoint of the service description."""
+    return iri_of(request.url.replace(query="", fragment=""))
 
 
-async def _service_description(store: GraphStore, settings: ServerSettings, runner: StoreRunner, request: Request,
-                               graph_format: str | None, accept: str | None, formats: list[str]) -> Response:
+def _service_description(settings: ServerSettings, request: Request, graph_format: str | None, accept: str | None,
+                         formats: list[str]) -> Response:
     if graph_format is None:
         raise _not_acceptable("graph", accept, formats)
     endpoint = _endpoint_iri(request)
-    turtle = service_description(endpoint, str(request.url_for("void")),
+    turtle = service_description(endpoint, iri_of(request.url_for("void")),
                                  updates=settings.update_token is not None, federation=bool(settings.allowed_services))
     body, media_type = turtle_as(turtle, graph_format)
     return Response(body, media_type=media_type)
