@@ -79,7 +79,7 @@ def load_reference_graphs(store: GraphStore, gazetteer=None) -> None:
     """(Re)write the gazetteer and ontology graphs; each is one transaction."""
     gazetteer = gazetteer or gazetteer_module.default()
     store.replace_graph(GAZETTEER_GRAPH, gazetteer_quads(gazetteer))
-    store.replace_graph_with(ONTOLOGY_GRAPH, ONTOLOGY_FILE.read_bytes(), media_type="text/turtle")
+    store.write_graph(ONTOLOGY_GRAPH, [(ONTOLOGY_FILE.read_bytes(), "text/turtle")], replace=True)
 
 
 def build(inputs: Iterable[Path | str], store: GraphStore, *, progress: bool | None = None, force: bool = False,

@@ -109,10 +109,16 @@ class _BoundedSink:
 
 def turtle_as(turtle: str, graph_format: str) -> tuple[bytes, str]:
     """A Turtle document in another RDF syntax, with its media type."""
+    return _rdf_as(turtle.encode("utf-8"), ox.RdfFormat.TURTLE, graph_format)
+
+
+def _rdf_as(data: bytes, source: ox.RdfFormat, graph_format: str) -> tuple[bytes, str]:
+    """An RDF document in the syntax `graph_format` names (kg's prefixes written into new Turtle)."""
     fmt = GRAPH_FORMATS[graph_format]
-    if fmt == ox.RdfFormat.TURTLE:
-        return turtle.encode("utf-8"), fmt.media_type
-    return ox.serialize(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE), format=fmt), fmt.media_type
+    if fmt != source:
+        prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        data = ox.serialize(ox.parse(data, format=source), format=fmt, prefixes=prefixes)
+    return data, fmt.media_type
 
 
 def _graph_node(graph: IRI | None):
@@ -152,27 +158,16 @@ class GraphStore:
         lines = [f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o, g in quads if g == graph]
         self._update(f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n" + "\n".join(lines) + "\n} }", graph)
 
-    def remove_graph(self, graph: IRI) -> bool:
-        node = ox.NamedNode(graph.value)
+    def remove_graph(self, graph: IRI | None) -> bool:
+        """Remove a named graph (False when there was none), or empty the default graph (None)."""
+        node = _graph_node(graph)
         try:
-            if not self._store.contains_named_graph(node):
+            if graph is not None and not self._store.contains_named_graph(node):
                 return False
             self._store.remove_graph(node)
         except OSError as exc:
-            raise StoreError(f"could not remove graph {graph}: {exc}") from exc
+            raise StoreError(f"could not remove graph {graph or 'default'}: {exc}") from exc
         return True
-
-    def replace_graph_with(self, graph: IRI, data: bytes, *, media_type: str) -> None:
-        """Replace `graph` with the triples of an RDF document (e.g. the ontology), in one transaction."""
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        if fmt is None:
-            raise StoreError(f"unsupported RDF media type {media_type!r}")
-        try:
-            triples = ox.serialize(ox.parse(data, format=fmt), format=ox.RdfFormat.N_TRIPLES)
-        except SyntaxError as exc:
-            raise StoreError(f"malformed RDF for graph {graph}: {exc}") from exc
-        self._update(f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n"
-                     + triples.decode("utf-8") + "\n} }", graph)
 
     def _update(self, update: str, graph: IRI) -> None:
         try:
@@ -290,20 +285,12 @@ class GraphStore:
                 return Serialized("solutions", body, fmt.media_type)
             sink = _BoundedSink(deadline, max_rows, "triples")
             result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
-            return Serialized("graph", *self._convert_triples(sink.value(), graph_format))
+            return Serialized("graph", *_rdf_as(sink.value(), ox.RdfFormat.N_TRIPLES, graph_format))
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from exc
         finally:
             # An error's traceback keeps this frame alive; the iterator must not be freed on another thread.
             del result
-
-    @staticmethod
-    def _convert_triples(ntriples: bytes, graph_format: str) -> tuple[bytes, str]:
-        fmt = GRAPH_FORMATS[graph_format]
-        if fmt != ox.RdfFormat.N_TRIPLES:
-            prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-            ntriples = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=prefixes)
-        return ntriples, fmt.media_type
 
     def update(self, sparql_update: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL Update in one transaction: all of it is applied, or none."""
@@ -350,11 +337,12 @@ class GraphStore:
             self._store.dump(sink, format=ox.RdfFormat.N_TRIPLES, from_graph=_graph_node(graph))
         except OSError as exc:
             raise StoreError(f"could not read graph {graph or 'default'}: {exc}") from exc
-        return self._convert_triples(sink.value(), graph_format)
+        return _rdf_as(sink.value(), ox.RdfFormat.N_TRIPLES, graph_format)
 
     def write_graph(self, graph: IRI | None, documents: list[tuple[bytes, str]], *, replace: bool) -> None:
-        """Add the triples of RDF `documents` ((data, media type)) to a graph, or replace it with
-        them, in one transaction. Relative IRIs resolve against the graph's IRI."""
+        """Add the triples of RDF `documents` ((data, media type)) to a graph (None: the default
+        graph), or replace it with them (e.g. the ontology), in one transaction. Relative IRIs resolve
+        against the graph's IRI."""
         lines: list[str] = []
         for data, media_type in documents:
             fmt = ox.RdfFormat.from_media_type(media_type)
@@ -366,7 +354,7 @@ class GraphStore:
                 triples = ox.serialize(ox.parse(data, format=fmt, base_iri=graph.value if graph else None),
                                        format=ox.RdfFormat.N_TRIPLES)
             except (SyntaxError, ValueError) as exc:
-                raise QuerySyntaxError(f"malformed {media_type} document: {exc}") from exc
+                raise QuerySyntaxError(f"malformed {media_type} document for graph {graph or 'default'}: {exc}") from exc
             lines.append(triples.decode("utf-8"))
         target = f"GRAPH {graph.n3()}" if graph else "DEFAULT"
         drop = f"DROP SILENT {target} ;\n" if replace else ""
@@ -375,10 +363,6 @@ class GraphStore:
         triples = "".join(lines)
         body = f"GRAPH {graph.n3()} {{\n{triples}\n}}" if graph else triples
         self._update(f"{drop}{create}INSERT DATA {{\n{body}\n}}", graph)
-
-    def drop_graph(self, graph: IRI | None) -> None:
-        """Empty the default graph, or remove a named graph."""
-        self._update("DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH {graph.n3()}", graph)
 
     def export(self, fmt: str = "nquads", graph: IRI | None = None) -> bytes:
         rdf_format = GRAPH_FORMATS[fmt]

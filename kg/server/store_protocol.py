@@ -62,9 +62,8 @@ async def _handle(store: GraphStore, settings: ServerSettings, runner: StoreRunn
     if request.method == "DELETE":
         if target is None:
             raise UsageError("name the graph to delete", hint="use /store?graph=IRI or /store?default")
-        if not await runner.read(_exists, store, graph):
+        if not await runner.write(store.remove_graph, graph):
             raise NotFound(f"there is no graph {graph}")
-        await runner.write(store.drop_graph, graph)
         return Response(status_code=204)
     documents = await _documents(request, settings.max_body)
     headers = {}
