@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from kg.server.sparql_text import has_keyword
 from kg.vocab import KG
 
 REPO = Path(__file__).resolve().parents[2]
@@ -120,9 +120,6 @@ class Example:
                 "federated": self.federated, "foreign": self.foreign}
 
 
-_SERVICE = re.compile(r"^[^#\n]*\bSERVICE\b", re.IGNORECASE | re.MULTILINE)
-
-
 def load_examples(queries_dir: Path) -> list[Example]:
     r"""The queries of `queries_dir`/*.rq. Their leading comment lines are the title (up to the first
     line ending a sentence) and the description (up to a blank or "Columns:" line).
@@ -149,7 +146,7 @@ def load_examples(queries_dir: Path) -> list[Example]:
                 break
             description.append(line)
         examples.append(Example(path.stem, title, " ".join(description), text,
-                                federated=bool(_SERVICE.search(text)), foreign=KG.iri not in text))
+                                federated=has_keyword(text, "SERVICE"), foreign=KG.iri not in text))
     return examples
 
 
