@@ -53,7 +53,7 @@ def create_app(store: GraphStore, settings: ServerSettings | None = None) -> Sta
     routes = [
         Route("/", home),
         Route("/healthz", healthz),
-        Route("/sparql", sparql_endpoint(store, settings, runner), methods=_methods(ALLOW)),
+        Route("/sparql", sparql_endpoint(store, settings, runner), methods=_methods(ALLOW), name="sparql"),
         Route("/store", graph_store, methods=_methods(STORE_ALLOW)),
         Route("/store/{path:path}", graph_store, methods=_methods(STORE_ALLOW)),
         Route("/void", void, name="void"),

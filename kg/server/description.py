@@ -117,7 +117,7 @@ def void_endpoint(store: GraphStore, runner: StoreRunner):
             cache.clear()
             cache[changes] = stats
         void_url = iri_of(request.url_for("void"))
-        body, media_type = turtle_as(void_description(void_url, void_url.replace("/void", "/sparql"), cache[changes]),
+        body, media_type = turtle_as(void_description(void_url, iri_of(request.url_for("sparql")), cache[changes]),
                                      RDF_OFFERS[offer])
         return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
