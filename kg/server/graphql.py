@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import inspect
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
@@ -35,6 +34,7 @@ from strawberry.types import ExecutionResult, Info
 from kg import graph_queries as gq
 from kg.errors import QueryTimeout
 from kg.server.settings import ServerSettings
+from kg.server.ui import graphiql_page
 from kg.store import GraphStore
 from kg.vocab import ACTOR_CLASSES, DATE_PRECISIONS, EVENT_TYPES, MODALITIES, PLACE_CLASSES, ROLE_TYPES
 
@@ -430,7 +430,7 @@ class Query:
                    description="Only actors of this class (ORGANISATION includes its kinds).")] = None,
                role: Annotated[Role | None, strawberry.argument(  # type: ignore[valid-type]
                    description="Only actors holding this role in at least one event.")] = None,
-               first: Annotated[int, strawberry.argument(description=f"Page size, 0 to {gq.MAX_PAGE}.")] = 50,
+               first: First = 50,
                after: After = None) -> Connection[Actor]:
         store = _store(info)
         page = gq.actors(store, name_contains=name_contains, kind=kind.value if kind else None,
@@ -449,7 +449,7 @@ class Query:
                    description="Only places of this kind.")] = None,
                name: Annotated[str | None, strawberry.argument(
                    description="A name or alias, matched exactly but case-insensitively.")] = None,
-               first: Annotated[int, strawberry.argument(description=f"Page size, 0 to {gq.MAX_PAGE}.")] = 100,
+               first: First = 100,
                after: After = None) -> Connection[Place]:
         store = _store(info)
         page = gq.places(store, kind=kind.value if kind else None, name=name, limit=first, after_cursor=after)
@@ -464,7 +464,7 @@ class Query:
     def articles(self, info: Info,
                  outlet: Annotated[strawberry.ID | None, strawberry.argument(
                      description="Only articles published by this media outlet (an actor IRI).")] = None,
-                 first: Annotated[int, strawberry.argument(description=f"Page size, 0 to {gq.MAX_PAGE}.")] = 50,
+                 first: First = 50,
                  after: After = None) -> Connection[Article]:
         store = _store(info)
         page = gq.articles(store, outlet=outlet, limit=first, after_cursor=after)
@@ -569,10 +569,7 @@ class _GraphQLApp(GraphQL):
 
     async def render_graphql_ide(self, request):
         # Our own page: strawberry's GraphiQL loads its scripts from a CDN.
-        from kg.server.ui import graphiql_page
-
-        page = graphiql_page(request)
-        return await page if inspect.isawaitable(page) else page
+        return graphiql_page(request)
 
     async def execute_single(self, **kwargs) -> ExecutionResult:
         # The resolvers are synchronous (pyoxigraph blocks): run the whole execution on a worker
