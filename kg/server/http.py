@@ -4,13 +4,14 @@ and the request-size limit."""
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Sequence
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from kg.errors import KGError
+from kg.errors import KGError, UsageError
 
 
 class Forbidden(KGError):
@@ -29,6 +30,16 @@ class UnsupportedMediaType(KGError):
 
 
 _STATUS_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*")
+
+
+def absolute_iri(parameter: str, value: str) -> str:
+    """`value` of a request parameter naming a graph, refused (400) unless an absolute IRI."""
+    if not _ABSOLUTE_IRI.fullmatch(value):
+        raise UsageError(f"{parameter} is not an absolute IRI: {value!r}")
+    return value
+
 
 # The RDF syntaxes a whole graph is offered in (media type -> store format name), preferred first.
 RDF_OFFERS = {"text/turtle": "turtle", "application/n-triples": "ntriples", "application/rdf+xml": "rdfxml",

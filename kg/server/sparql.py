@@ -20,6 +20,7 @@ from kg.server.http import (
     Forbidden,
     NotAcceptable,
     UnsupportedMediaType,
+    absolute_iri,
     error_response,
     negotiate,
     read_body,
@@ -67,7 +68,6 @@ ALLOW = "GET, HEAD, POST, OPTIONS"
 # negotiate before running anything. A wrong guess is harmless: the result kind is checked again.
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.I)
 _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*")
 
 
 def query_form(query: str) -> str | None:
@@ -223,11 +223,7 @@ def _not_acceptable(form: str | None, accept: str | None, formats: list[str]) ->
 
 
 def _iris(params: dict[str, list[str]], name: str) -> list[str]:
-    values = params.get(name, [])
-    for value in values:
-        if not _IRI.fullmatch(value):
-            raise UsageError(f"{name} is not an absolute IRI: {value!r}")
-    return values
+    return [absolute_iri(name, value) for value in params.get(name, [])]
 
 
 def _graphs(params: dict[str, list[str]], name: str) -> list[IRI] | None:

@@ -20,6 +20,7 @@ from kg.server.http import (
     RDF_OFFERS,
     NotAcceptable,
     UnsupportedMediaType,
+    absolute_iri,
     error_response,
     negotiate,
     read_body,
@@ -90,9 +91,7 @@ def _target(request: Request):
     if "default" in params:
         return _DEFAULT
     if named:
-        if ":" not in named[0] or any(c in named[0] for c in ' <>"{}|\\^`'):
-            raise UsageError(f"graph= is not an absolute IRI: {named[0]!r}")
-        return IRI(named[0])
+        return IRI(absolute_iri("graph", named[0]))
     if request.url.path.rstrip("/") != request.scope.get("root_path", "") + "/store":
         return IRI(str(request.url.replace(query="", fragment="")))  # direct identification
     return None
