@@ -601,7 +601,7 @@ def _places(store: GraphStore, pattern: str, subs: Mapping[str, Term] | None = N
     projected = dict.fromkeys([f"?{key}", "?place", *order.split()])
     rows = store.select(f"SELECT DISTINCT {' '.join(projected)} WHERE {{ {pattern} }}",
                         substitutions=dict(subs) if subs else None)
-    found = _place_records(store, [IRI(str(row["place"])) for row in rows if isinstance(row.get("place"), IRI)])
+    found = _place_records(store, [row["place"] for row in rows if isinstance(row.get("place"), IRI)])
     records: dict[str, list[tuple[tuple, PlaceRecord]]] = {}
     for row in rows:
         record = found.get(str(row.get("place")))
