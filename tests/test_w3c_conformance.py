@@ -48,7 +48,7 @@ def _manifest(path: Path) -> rdflib.Graph:
     graph.parse(path, format="turtle")
     for included in graph.objects(None, MF.include):
         for item in Collection(graph, included):
-            graph.parse(SUITE / path.parent.name / Path(str(item)).name, format="turtle")
+            graph.parse(path.parent / Path(str(item)).name, format="turtle")
     return graph
 
 
@@ -65,8 +65,8 @@ def _ids(tests):
     return [name for name, _, _ in tests]
 
 
-PROTOCOL = _tests("protocol/manifest.ttl", MF.ProtocolTest) if SUITE.is_dir() else []
-GRAPH_STORE = _tests("graph-store-protocol/manifest.ttl", MF.GraphStoreProtocolTest) if SUITE.is_dir() else []
+PROTOCOL = _tests("protocol/manifest.ttl", MF.ProtocolTest)
+GRAPH_STORE = _tests("graph-store-protocol/manifest.ttl", MF.GraphStoreProtocolTest)
 
 
 @pytest.fixture(scope="module")
