@@ -1,6 +1,7 @@
 """The `kg` command line.
 
-    kg build INPUT... [--store DIR]        build or update the graph from articles
+    kg build INPUT... [--store DIR]        build or update the graph from articles (--jobs, --sync)
+    kg remove ID... [--store DIR]          remove articles and the facts only they support
     kg query FILE.rq|- [--format ...]      run a SPARQL query (saved queries live in queries/)
     kg serve [--store DIR] [--host --port] serve /sparql and /graphql (builds seeds/ into an empty store)
     kg export [--format nquads|trig]       write the whole graph
@@ -42,14 +43,25 @@ def _store(args, *, read_only: bool = False) -> GraphStore:
 
 
 def cmd_build(args) -> int:
-    from kg.build import build
+    from kg.build import BATCH_SIZE, build
+    from kg.workers import default_jobs
 
     store = _store(args)
-    report = build(args.inputs, store, progress=None if not args.quiet else False, force=args.force)
+    report = build(args.inputs, store, jobs=args.jobs or default_jobs(), batch_size=args.batch_size or BATCH_SIZE,
+                   sync=args.sync, progress=None if not args.quiet else False, force=args.force)
     print(report.summary(), file=sys.stderr)
     for error in report.failed:
         print(f"  failed: {error}", file=sys.stderr)
     return 0 if report.ok else 3
+
+
+def cmd_remove(args) -> int:
+    from kg.build import remove
+
+    removed = remove(_store(args), *args.ids)
+    for article_id in args.ids:
+        print(f"{'removed' if article_id in removed else 'not in the store'}: {article_id}", file=sys.stderr)
+    return 0 if len(removed) == len(set(args.ids)) else 3
 
 
 def _text(term) -> str:
@@ -183,6 +195,16 @@ def cmd_import_wikidata(args) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="kg", description="Build a knowledge graph from news articles and serve it.")
     main.add_argument("--version", action="version", version=f"kg {__import__('kg').__version__}")
@@ -197,7 +219,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help=".txt files (with optional NAME.json sidecars), .jsonl files, or directories")
     p.add_argument("--force", action="store_true", help="re-extract articles even when unchanged")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", type=_positive, help="worker processes that extract (default: one per core this process may use)")
+    p.add_argument("--batch-size", type=_positive, help="articles per bulk write; memory grows with it (default 256)")
+    p.add_argument("--sync", action="store_true",
+                   help="also remove stored articles the inputs no longer hold (skipped if any input fails)")
     p.set_defaults(run=cmd_build)
+
+    p = with_store(sub.add_parser("remove", help="remove articles and the facts only they support"))
+    p.add_argument("ids", nargs="+", help="article ids (as in the article IRI .../id/article/ID)")
+    p.set_defaults(run=cmd_remove)
 
     p = with_store(sub.add_parser("query", help="run a SPARQL query over the union of all graphs"))
     p.add_argument("file", help="a .rq file, or - for standard input")

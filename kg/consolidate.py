@@ -11,12 +11,17 @@ same incident when they have the same type and the same main place and their dat
   group's first report; a report with no publication date stays alone.
 Events with no place are not grouped. The result depends only on the store's content, never on the
 order articles were built in, so rebuilding gives the same graph.
+
+Reports of different (type, place) keys never share an incident, so incidents are derived again per
+key: a build or a removal re-derives only the keys its articles touch, and memory holds one chunk of
+keys' reports at a time, whatever the size of the corpus.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.gazetteer import PLACE_CLASS, most_specific
@@ -39,36 +44,103 @@ class Report:
     not_after: dt.date | None
 
 
-def _reports(store: GraphStore) -> list[Report]:
-    rows = store.select("""
-        SELECT ?event ?type ?place ?date ?notAfter WHERE {
-          GRAPH ?g { ?event a kg:Event ; a ?type ; kg:place ?place .
-                     OPTIONAL { ?event kg:date ?date } OPTIONAL { ?event kg:notAfter ?notAfter } }
-          FILTER (STRSTARTS(STR(?g), STR(graph:article\\/)))
-        }""")
+Key = tuple[str, str]  # (event type, main place key): reports of different keys never merge
+
+
+def _report(event: str, types: set[str], places: set[str], day, not_after) -> Report | None:
+    """An event as a report: its most specific type and most specific gazetteer place (None when
+    it has no place, so it joins no incident)."""
+    own = {t for t in types if t in EVENT_TYPES}
+    specific = sorted(t for t in own if not any(t in kg_superclasses(o) for o in own if o != t))
+    place_keys = [p for p in places if p.split("/", 1)[0] in PLACE_CLASS]
+    if not specific or not place_keys:
+        return None
+    return Report(IRI(event), specific[0], most_specific(sorted(place_keys)),
+                  dt.date.fromisoformat(day) if day else None,
+                  dt.date.fromisoformat(not_after) if not_after else None)
+
+
+def _reports_from_rows(rows) -> list[Report]:
+    """Reports from rows of (event, type, place, date?, notAfter?), one row per type and place."""
     types: dict[str, set[str]] = defaultdict(set)
     places: dict[str, set[str]] = defaultdict(set)
     dates: dict[str, tuple] = {}
-    prefix = ID["place/"].value
     for row in rows:
         event = row["event"].value
+        types[event].add(row["type"].value.rsplit("#", 1)[-1])
+        places[event].add(row["place"].value[len(_PLACE_PREFIX):])
+        day, not_after = row.get("date"), row.get("notAfter")
+        dates[event] = (day.lexical if day else None, not_after.lexical if not_after else None)
+    reports = (_report(event, own, places[event], *dates[event]) for event, own in types.items())
+    return [r for r in reports if r is not None]
+
+
+def reports_in_quads(quads) -> list[Report]:
+    """The reports an article's quads make (before they are stored): to know which incidents they touch."""
+    types: dict[str, set[str]] = defaultdict(set)
+    places: dict[str, set[str]] = defaultdict(set)
+    dates: dict[str, dict[str, str]] = defaultdict(dict)
+    for s, p, o, _ in quads:
+        if p == RDF.type and o.value.startswith(KG.iri):
+            types[s.value].add(o.value[len(KG.iri):])
+        elif p == KG.place:
+            places[s.value].add(o.value[len(_PLACE_PREFIX):])
+        elif p in (KG.date, KG.notAfter):
+            dates[s.value][p.value] = o.lexical
+    reports = (_report(event, own, places[event], dates[event].get(KG.date.value), dates[event].get(KG.notAfter.value))
+               for event, own in types.items() if "Event" in own)
+    return [r for r in reports if r is not None]
+
+
+_PLACE_PREFIX = ID["place/"].value
+_REPORT_PATTERN = """
+  GRAPH ?g { ?event a kg:Event ; a ?type ; kg:place ?place .
+             OPTIONAL { ?event kg:date ?date } OPTIONAL { ?event kg:notAfter ?notAfter } }
+  FILTER (STRSTARTS(STR(?g), STR(graph:article\\/)))"""
+
+
+def _values(keys: Iterable[Key]) -> str:
+    return " ".join(f"({KG[t].n3()} {ID['place/' + p].n3()})" for t, p in sorted(keys))
+
+
+def reports_for_keys(store: GraphStore, keys: set[Key]) -> list[Report]:
+    """Every stored report whose key is one of `keys` (read through the place and type indexes)."""
+    rows = store.select(f"""
+        SELECT ?event ?type ?place ?date ?notAfter WHERE {{
+          VALUES (?t ?p) {{ {_values(keys)} }}
+          GRAPH ?g {{ ?event kg:place ?p ; a ?t }}
+          {_REPORT_PATTERN}
+        }}""")
+    return [r for r in _reports_from_rows(rows) if (r.type, r.place) in keys]
+
+
+def keys_of_graphs(store: GraphStore, graphs: list[IRI]) -> set[Key]:
+    """The incident keys the stored reports in `graphs` (article graphs) belong to."""
+    if not graphs:
+        return set()
+    rows = store.select(f"""
+        SELECT ?event ?type ?place ?date ?notAfter WHERE {{
+          VALUES ?g {{ {" ".join(g.n3() for g in graphs)} }}
+          {_REPORT_PATTERN}
+        }}""")
+    return {(r.type, r.place) for r in _reports_from_rows(rows)}
+
+
+def all_keys(store: GraphStore) -> set[Key]:
+    """Every key that has reports or incidents now: a full consolidation touches all of them.
+    Bounded by the gazetteer (types x places), not by the corpus."""
+    candidates = store.select(f"""
+        SELECT DISTINCT ?type ?place WHERE {{
+          GRAPH ?g {{ ?event a kg:Event ; a ?type ; kg:place ?place }}
+          FILTER (STRSTARTS(STR(?g), STR(graph:article\\/)))
+        }}""")
+    existing = store.select("SELECT DISTINCT ?type ?place WHERE { GRAPH graph:incidents { ?i kg:incidentType ?type ; kg:place ?place } }")
+    keys = set()
+    for row in [*candidates, *existing]:
         local = row["type"].value.rsplit("#", 1)[-1]
         if local in EVENT_TYPES:
-            types[event].add(local)
-        places[event].add(row["place"].value[len(prefix):])
-        dates[event] = (row.get("date"), row.get("notAfter"))
-    reports = []
-    for event, own in types.items():
-        specific = sorted(t for t in own if not any(t in kg_superclasses(o) for o in own if o != t))
-        place_keys = [p for p in places[event] if p.split("/", 1)[0] in PLACE_CLASS]
-        if not specific or not place_keys:
-            continue
-        place = most_specific(sorted(place_keys))
-        day, not_after = dates[event]
-        reports.append(Report(IRI(event), specific[0], place,
-                              dt.date.fromisoformat(day.lexical) if day else None,
-                              dt.date.fromisoformat(not_after.lexical) if not_after else None))
-    return reports
+            keys.add((local, row["place"].value[len(_PLACE_PREFIX):]))
+    return keys
 
 
 def cluster(reports: list[Report]) -> dict[tuple[str, str, str], list[Report]]:
@@ -125,9 +197,33 @@ def incident_quads(incidents: dict[tuple[str, str, str], list[Report]]) -> list[
     return quads
 
 
-def consolidate(store: GraphStore) -> int:
-    """Rewrite graph:incidents from the article graphs, in one transaction; returns how many
-    incidents more than one report tells (the same real-world event from several accounts)."""
-    incidents = cluster(_reports(store))
-    store.replace_graph(INCIDENTS_GRAPH, incident_quads(incidents))
-    return sum(1 for reports in incidents.values() if len(reports) > 1)
+KEYS_PER_TRANSACTION = 200  # bounds memory: one chunk of keys' reports at a time
+
+
+def consolidate(store: GraphStore, keys: set[Key] | None = None) -> None:
+    """Derive the incidents of `keys` again (all keys when None) from the article graphs.
+
+    Each chunk of keys is one transaction that deletes the chunk's incidents and writes them anew,
+    so a changed or removed article leaves no incident pointing at an event that is gone.
+    """
+    keys = all_keys(store) if keys is None else set(keys)
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), KEYS_PER_TRANSACTION):
+        chunk = set(ordered[start:start + KEYS_PER_TRANSACTION])
+        incidents = cluster(reports_for_keys(store, chunk))
+        lines = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o, _ in incident_quads(incidents))
+        store.update(f"""
+            DELETE {{ GRAPH graph:incidents {{ ?i ?property ?value }} }}
+            WHERE {{ VALUES (?t ?p) {{ {_values(chunk)} }}
+                     GRAPH graph:incidents {{ ?i kg:incidentType ?t ; kg:place ?p ; ?property ?value }} }} ;
+            INSERT DATA {{ GRAPH graph:incidents {{
+            {lines}
+            }} }}""")
+
+
+def incidents_with_several_reports(store: GraphStore) -> int:
+    """How many incidents more than one report tells (the same real-world event from several accounts)."""
+    rows = store.select("""
+        SELECT (COUNT(*) AS ?n) WHERE {
+          { SELECT ?i WHERE { GRAPH graph:incidents { ?i kg:report ?r } } GROUP BY ?i HAVING (COUNT(?r) > 1) } }""")
+    return int(rows[0]["n"].lexical)

@@ -20,11 +20,23 @@ class KGError(Exception):
     def __str__(self) -> str:
         return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
 
+    def __reduce__(self):
+        # Errors cross process boundaries (extraction workers): rebuild them from their attributes,
+        # since pickle's default would call __init__ with the wrong arguments.
+        return _restore, (type(self), self.args, self.__dict__)
+
     def as_json(self) -> dict:
         body = {"error": self.code, "message": self.message}
         if self.hint:
             body["hint"] = self.hint
         return body
+
+
+def _restore(cls, args, state):
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class UsageError(KGError):

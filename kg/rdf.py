@@ -6,7 +6,7 @@ twice gives the same graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from kg.articles import Article
 from kg.extraction.records import ActorRef, EventRecord, Extraction, Position, TextSpan
@@ -258,3 +258,8 @@ def gazetteer_quads(gazetteer: Gazetteer) -> list[Quad]:
         if actor.description:
             add(node, RDFS.comment, Literal(actor.description, language="en"))
     return quads
+
+
+def to_nquads(quads: Iterable[Quad]) -> bytes:
+    """Quads as an N-Quads document: what worker processes hand back and the bulk loader reads."""
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for s, p, o, g in quads).encode("utf-8")

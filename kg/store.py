@@ -169,6 +169,19 @@ class GraphStore:
             raise StoreError(f"could not remove graph {graph or 'default'}: {exc}") from exc
         return True
 
+    def remove_graphs(self, graphs: list[IRI]) -> None:
+        """Remove named graphs (those missing are ignored), all in one transaction."""
+        if graphs:
+            self._update(" ;\n".join(f"DROP SILENT GRAPH {g.n3()}" for g in graphs), graphs[0])
+
+    def bulk_add(self, nquads: bytes) -> None:
+        """Add N-Quads through pyoxigraph's bulk loader: the fastest path, but not a transaction (a
+        crash can leave part of it written), so callers journal what they are writing (kg.journal)."""
+        try:
+            self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"could not write the articles' graphs: {exc}") from exc
+
     def _update(self, update: str, graph: IRI) -> None:
         try:
             self._store.update(update)

@@ -97,6 +97,8 @@ KG_PROPERTIES = (
     "holdsPosition", "title", "positionPlace", "positionOrganisation", "isFormer",
     # provenance
     "accordingTo", "modality", "refersTo", "linkConfidence", "rejectedCandidate", "sourceFile", "contentHash",
+    # the build journal (kg.journal)
+    "pendingGraph", "pendingIncidents",
     # places
     "locatedIn", "country", "capitalOf", "placeKind",
 )
