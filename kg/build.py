@@ -122,13 +122,13 @@ def build(inputs: Iterable[Path | str], store: GraphStore, *, jobs: int = 1, bat
         for batch in _batches(_read(inputs, report, bar, log), batch_size):
             if seen is not None:
                 seen.update(article.id for article in batch)
-            tasks = _changed(store, batch, pipeline_hash, force, report)
-            submitted = pool.submit(tasks) if tasks else None
+            tasks, stored = _changed(store, batch, pipeline_hash, force, report)
+            submitted = (pool.submit(tasks), stored) if tasks else None
             if waiting is not None:
-                touched |= _write(store, waiting(), report, log)
+                touched |= _write(store, waiting[0](), waiting[1], report, log)
             waiting = submitted
         if waiting is not None:
-            touched |= _write(store, waiting(), report, log)
+            touched |= _write(store, waiting[0](), waiting[1], report, log)
     if seen is not None:
         touched |= _sync(store, seen, report, log)
     consolidate(store, touched)
@@ -167,21 +167,24 @@ def _batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
 
 
 def _changed(store: GraphStore, batch: list[Article], pipeline_hash: str, force: bool,
-             report: BuildReport) -> list[tuple[Article, str]]:
-    """The batch's articles to extract, with their fingerprints; the others are counted unchanged."""
+             report: BuildReport) -> tuple[list[tuple[Article, str]], set[str]]:
+    """The batch's articles to extract, with their fingerprints, and the ids among them already
+    stored (their old versions get replaced); the others are counted unchanged."""
     fingerprints = {article.id: article_fingerprint(article, pipeline_hash) for article in batch}
-    stored = {} if force else stored_fingerprints(store, list(fingerprints))
+    stored = stored_fingerprints(store, list(fingerprints))
     tasks = []
     for article in batch:
-        if stored.get(article.id) == fingerprints[article.id]:
+        if not force and stored.get(article.id) == fingerprints[article.id]:
             report.unchanged.append(article.id)
         else:
             tasks.append((article, fingerprints[article.id]))
-    return tasks
+    return tasks, set(stored)
 
 
-def _write(store: GraphStore, results: list[Extracted | ArticleError], report: BuildReport, log) -> set[Key]:
-    """Replace the batch's article graphs (journalled bulk write); returns the incident keys touched."""
+def _write(store: GraphStore, results: list[Extracted | ArticleError], stored: set[str], report: BuildReport,
+           log) -> set[Key]:
+    """Replace the batch's article graphs (journalled bulk write); returns the incident keys touched.
+    `stored`: the ids whose old versions are in the store."""
     done = [r for r in results if isinstance(r, Extracted)]
     for error in results:
         if isinstance(error, ArticleError):
@@ -190,7 +193,8 @@ def _write(store: GraphStore, results: list[Extracted | ArticleError], report: B
     if not done:
         return set()
     graphs = [article_graph(r.article.id) for r in done]
-    keys = keys_of_graphs(store, graphs)  # the old versions' incidents must be derived again too
+    # the old versions' incidents must be derived again too
+    keys = keys_of_graphs(store, [article_graph(r.article.id) for r in done if r.article.id in stored])
     for result in done:
         keys |= result.incident_keys
     journal.record(store, graphs, keys)

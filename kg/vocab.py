@@ -19,7 +19,9 @@ class Namespace:
     def __getattr__(self, name: str) -> IRI:
         if name.startswith("__"):
             raise AttributeError(name)
-        return IRI(self.iri + name)
+        term = IRI(self.iri + name)
+        setattr(self, name, term)  # the RDF layer names terms millions of times: build each once
+        return term
 
     def __getitem__(self, name: str) -> IRI:
         return IRI(self.iri + name)
