@@ -36,7 +36,15 @@ EXIT_NOT_CONFORMING = 8
 EXIT_BELOW_TARGET = 9
 
 
-def _store(args, *, read_only: bool = False) -> GraphStore:
+def _store(args, *, read_only: bool = False):
+    """The embedded store in a directory, or a remote one when --store is a URL with a scheme."""
+    if "://" in args.store:
+        from kg.remote_store import RemoteStore, layout_from
+
+        layout = layout_from(args.store_layout, {"query": args.store_query, "update": args.store_update,
+                                                 "data": args.store_data, "graph_parameter": args.store_graph_parameter,
+                                                 "union": args.store_union, "auth": args.store_auth})
+        return RemoteStore(args.store, layout)
     if read_only and not Path(args.store).exists():
         raise UsageError(f"no store at {args.store}", hint="build one first: kg build seeds/ (or pass --store DIR)")
     return GraphStore(Path(args.store), read_only=read_only)
@@ -212,7 +220,20 @@ def parser() -> argparse.ArgumentParser:
     store_default = os.environ.get("KG_STORE", str(DEFAULT_STORE))
 
     def with_store(p):
-        p.add_argument("--store", default=store_default, help=f"store directory (default {store_default}; env KG_STORE)")
+        p.add_argument("--store", default=store_default,
+                       help=f"store directory, or the URL of a SPARQL server (default {store_default}; env KG_STORE)")
+        remote = p.add_argument_group("external store (when --store is a URL; see README)")
+        remote.add_argument("--store-layout", default=os.environ.get("KG_STORE_LAYOUT", "oxigraph"),
+                            help="oxigraph (default), virtuoso, fuseki or generic; env KG_STORE_LAYOUT")
+        remote.add_argument("--store-query", metavar="PATH", help="query endpoint, relative to the URL")
+        remote.add_argument("--store-update", metavar="PATH", help="update endpoint, relative to the URL")
+        remote.add_argument("--store-data", metavar="PATH", help="Graph Store Protocol endpoint, relative to the URL")
+        remote.add_argument("--store-graph-parameter", metavar="NAME", help="how the Graph Store endpoint names a graph")
+        remote.add_argument("--store-union", choices=["parameter", "native"],
+                            help="parameter: ask for the union of graphs with union-default-graph; native: the "
+                                 "server's default graph is already the union")
+        remote.add_argument("--store-auth", choices=["none", "basic", "digest", "bearer"],
+                            help="credentials from KG_STORE_USER/KG_STORE_PASSWORD or KG_STORE_TOKEN")
         return p
 
     p = with_store(sub.add_parser("build", help="build or update the graph from articles"))
