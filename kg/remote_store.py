@@ -104,23 +104,23 @@ def _with_values(sparql: str, substitutions: dict[str, Term] | None) -> str:
 
 
 def _term(binding: dict) -> Term | str:
-    """A term of SPARQL JSON results, read tolerantly (Virtuoso writes `typed-literal` and 1/0 booleans)."""
+    """A term of (standard) SPARQL JSON results."""
     kind, value = binding["type"], binding["value"]
     if kind == "uri":
         return IRI(value)
     if kind == "bnode":
         return "_:" + value
     datatype = binding.get("datatype")
-    if datatype == "http://www.w3.org/2001/XMLSchema#boolean" and value in ("1", "0"):
-        value = "true" if value == "1" else "false"
     if datatype == "http://www.w3.org/2001/XMLSchema#string":
         datatype = None
     return Literal(value, None if binding.get("xml:lang") else datatype, binding.get("xml:lang"))
 
 
-def _standard_json(body: bytes) -> bytes:
-    """SPARQL JSON results in the form the W3C specifies, for pyoxigraph's parser."""
-    document = json.loads(body)
+def _standard(document: dict) -> dict:
+    """SPARQL JSON results in the form the W3C specifies, read tolerantly: Virtuoso writes
+    `typed-literal`, booleans as 1/0, and keys of its own."""
+    if isinstance(document.get("boolean"), str):
+        document["boolean"] = document["boolean"] in ("true", "1")
     for row in document.get("results", {}).get("bindings", []):
         for binding in row.values():
             if binding.get("type") == "typed-literal":
@@ -130,7 +130,11 @@ def _standard_json(body: bytes) -> bytes:
     document["head"] = {"vars": document.get("head", {}).get("vars", [])}
     for extra in ("distinct", "ordered"):
         document.get("results", {}).pop(extra, None)
-    return json.dumps(document).encode("utf-8")
+    return document
+
+
+def _rows(document: dict) -> list[dict[str, Term]]:
+    return [{name: _term(value) for name, value in row.items()} for row in document["results"]["bindings"]]
 
 
 class RemoteStore:
@@ -193,20 +197,19 @@ class RemoteStore:
 
     def select(self, sparql: str, *, substitutions: dict[str, Term] | None = None) -> list[dict[str, Term]]:
         response = self._query(sparql, "application/sparql-results+json", substitutions=substitutions)
-        document = response.json()
+        document = _standard(response.json())
         if "boolean" in document:
             raise QuerySyntaxError("expected a SELECT query", hint="use `kg query` for ASK, CONSTRUCT and DESCRIBE")
-        return [{name: _term(value) for name, value in row.items()} for row in document["results"]["bindings"]]
+        return _rows(document)
 
     def solutions(self, sparql: str):
         response = self._query(sparql, "application/sparql-results+json, application/n-triples;q=0.9")
         if "json" not in response.headers.get("content-type", ""):
             return None
-        document = response.json()
+        document = _standard(response.json())
         if "boolean" in document:
-            return bool(document["boolean"]) if not isinstance(document["boolean"], str) else document["boolean"] in ("true", "1")
-        rows = [{name: _term(value) for name, value in row.items()} for row in document["results"]["bindings"]]
-        return document["head"]["vars"], rows
+            return bool(document["boolean"])
+        return document["head"]["vars"], _rows(document)
 
     def execute(self, sparql: str, *, result_format: str = "json", graph_format: str = "turtle",
                 default_graphs=None, named_graphs=None, substitutions=None, base_iri=None,
@@ -216,16 +219,14 @@ class RemoteStore:
                                default_graphs=default_graphs, named_graphs=named_graphs,
                                substitutions=substitutions, base_iri=base_iri, deadline=deadline)
         if "json" in response.headers.get("content-type", ""):
-            results = ox.parse_query_results(_standard_json(response.content), format=ox.QueryResultsFormat.JSON)
-            fmt = RESULT_FORMATS[result_format]
-            if isinstance(results, ox.QueryBoolean):
-                return Serialized("boolean", results.serialize(format=fmt), fmt.media_type)
-            rows = list(results)
-            if max_rows is not None and len(rows) > max_rows:
+            document = _standard(response.json())
+            if max_rows is not None and len(document.get("results", {}).get("bindings", [])) > max_rows:
                 raise TooManyRows(f"the answer has more than {max_rows} rows, this server's limit",
                                   hint="add LIMIT (and OFFSET to page), or narrow the query")
-            again = ox.parse_query_results(_standard_json(response.content), format=ox.QueryResultsFormat.JSON)
-            return Serialized("solutions", again.serialize(format=fmt), fmt.media_type)
+            results = ox.parse_query_results(json.dumps(document).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+            fmt = RESULT_FORMATS[result_format]
+            kind = "boolean" if isinstance(results, ox.QueryBoolean) else "solutions"
+            return Serialized(kind, results.serialize(format=fmt), fmt.media_type)
         triples = response.content
         if max_rows is not None and triples.count(b"\n") > max_rows:
             raise TooManyRows(f"the answer has more than {max_rows} triples, this server's limit",
@@ -308,9 +309,7 @@ class RemoteStore:
     def has_graph(self, graph: IRI | None) -> bool:
         if graph is None:
             return True
-        response = self._query(f"ASK {{ GRAPH {graph.n3()} {{ ?s ?p ?o }} }}", "application/sparql-results+json")
-        answer = response.json()["boolean"]
-        return answer in (True, "true", "1", 1)
+        return self.solutions(f"ASK {{ GRAPH {graph.n3()} {{ ?s ?p ?o }} }}") is True
 
     def named_graphs(self) -> list[IRI]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
