@@ -120,7 +120,7 @@ def phase_write(work: Path, articles: int) -> dict:
 
     from kg import journal
     from kg.articles import read_articles
-    from kg.build import BATCH_SIZE
+    from kg.build import BATCH_SIZE, replace_graphs
     from kg.store import GraphStore
     from kg.vocab import article_graph
     from kg.workers import Extracted, ExtractionPool
@@ -137,11 +137,8 @@ def phase_write(work: Path, articles: int) -> dict:
             store = GraphStore(Path(folder) / "kg")
             start = time.perf_counter()
             for batch in batches:
-                graphs = [article_graph(r.article.id) for r in batch]
-                journal.record(store, graphs, set().union(*(r.incident_keys for r in batch)))
-                store.remove_graphs(graphs)
-                store.bulk_add(b"".join(r.nquads for r in batch))
-                journal.written(store, graphs)
+                replace_graphs(store, [article_graph(r.article.id) for r in batch],
+                               set().union(*(r.incident_keys for r in batch)), b"".join(r.nquads for r in batch))
             journal.clear(store)
             store.flush()
             kg_times.append(time.perf_counter() - start)

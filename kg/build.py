@@ -32,6 +32,7 @@ from kg.extraction import pipeline
 from kg.ontology import ONTOLOGY_FILE
 from kg.rdf import article_iri, gazetteer_quads
 from kg.store import GraphStore
+from kg.terms import IRI
 from kg.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, article_graph
 from kg.workers import Extracted, ExtractionPool
 
@@ -197,14 +198,22 @@ def _write(store: GraphStore, results: list[Extracted | ArticleError], stored: s
     keys = keys_of_graphs(store, [article_graph(r.article.id) for r in done if r.article.id in stored])
     for result in done:
         keys |= result.incident_keys
-    journal.record(store, graphs, keys)
-    store.remove_graphs(graphs)
-    store.bulk_add(b"".join(r.nquads for r in done))
-    journal.written(store, graphs)
+    replace_graphs(store, graphs, keys, b"".join(r.nquads for r in done))
     for result in done:
         report.built.append(result.article.id)
         report.events += result.events
     return keys
+
+
+def replace_graphs(store: GraphStore, graphs: list[IRI], keys: set[Key], nquads: bytes = b"") -> None:
+    """Replace article `graphs` with the quads of `nquads` (none: just remove them) through the bulk
+    loader, journalled: the journal lists the graphs until they are whole, and keeps `keys` (the
+    incidents to derive again) until the caller has derived them."""
+    journal.record(store, graphs, keys)
+    store.remove_graphs(graphs)
+    if nquads:
+        store.bulk_add(nquads)
+    journal.written(store, graphs)
 
 
 def _recover(store: GraphStore, log) -> set[Key]:
@@ -235,9 +244,7 @@ def _remove_articles(store: GraphStore, ids: list[str]) -> set[Key]:
     for start in range(0, len(graphs), BATCH_SIZE):
         chunk = graphs[start:start + BATCH_SIZE]
         chunk_keys = keys_of_graphs(store, chunk)
-        journal.record(store, chunk, chunk_keys)
-        store.remove_graphs(chunk)
-        journal.written(store, chunk)
+        replace_graphs(store, chunk, chunk_keys)
         keys |= chunk_keys
     return keys
 
