@@ -136,6 +136,22 @@ class _Process:
         return "\n".join(parts)
 
 
+def _came_up(proc, url: str, timeout: float, *, ok, port_in_use, last_attempt: bool) -> bool:
+    """Wait until the server answers at `url`. False (the process stopped) when another process took
+    its port and another attempt is left; any other failure stops the process and raises."""
+    try:
+        _wait_http(proc, url, timeout, ok=ok, port_in_use=port_in_use)
+    except _PortInUse:
+        proc.stop()
+        if last_attempt:
+            raise
+        return False
+    except BaseException:
+        proc.stop()
+        raise
+    return True
+
+
 def _wait_http(proc: _Process, url: str, timeout: float, ok=lambda r: r.status_code == 200,
                port_in_use=lambda: False) -> None:
     deadline = time.monotonic() + timeout
@@ -192,19 +208,12 @@ def oxigraph_server(tmp_path: Path, *, union_default_graph: bool = False, timeou
         if union_default_graph:
             argv.append("--union-default-graph")
         proc = _Process(argv, log, workdir)
-        try:
-            # The log line first: until it is there, whatever answers on the port is not this server.
-            _wait_http(proc, f"http://{HOST}:{port}/", timeout,
-                       ok=lambda r, log=log: r.status_code == 200 and _log_says(log, "Listening for requests"),
-                       port_in_use=lambda log=log: _log_says(log, "Address already in use"))
-        except _PortInUse:
-            proc.stop()
-            if attempt + 1 == attempts:
-                raise
+        # The log line first: until it is there, whatever answers on the port is not this server.
+        if not _came_up(proc, f"http://{HOST}:{port}/", timeout,
+                        ok=lambda r, log=log: r.status_code == 200 and _log_says(log, "Listening for requests"),
+                        port_in_use=lambda log=log: _log_says(log, "Address already in use"),
+                        last_attempt=attempt + 1 == attempts):
             continue
-        except BaseException:
-            proc.stop()
-            raise
         try:
             yield f"http://{HOST}:{port}"
         finally:
@@ -350,19 +359,11 @@ def virtuoso_server(tmp_path: Path, *, user: str = "kgtest", password: str = "se
         def port_in_use(log: Path = log) -> bool:
             return _log_says(log, "Failed HTTP listen", "Failed to start listening", "Address already in use")
 
-        try:
-            # The HTTP listener opens before the SQL one; "Server online at" means both are up.
-            _wait_http(proc, f"{base}/sparql?query=ASK%7B%7D&format=json", timeout,
-                       ok=lambda r, log=log: r.status_code == 200 and _log_says(log, "Server online at"),
-                       port_in_use=port_in_use)
-        except _PortInUse:
-            proc.stop()
-            if attempt + 1 == attempts:
-                raise
+        # The HTTP listener opens before the SQL one; "Server online at" means both are up.
+        if not _came_up(proc, f"{base}/sparql?query=ASK%7B%7D&format=json", timeout,
+                        ok=lambda r, log=log: r.status_code == 200 and _log_says(log, "Server online at"),
+                        port_in_use=port_in_use, last_attempt=attempt + 1 == attempts):
             continue
-        except BaseException:
-            proc.stop()
-            raise
         try:
             # SPARQL_UPDATE is all the user needs for /sparql-auth and /sparql-graph-crud-auth.
             _isql(isql, isql_port,
