@@ -218,10 +218,12 @@ def consolidate(store: GraphStore, keys: set[Key] | None = None) -> None:
         chunk = set(ordered[start:start + KEYS_PER_TRANSACTION])
         incidents = cluster(reports_for_keys(store, chunk))
         lines = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o, _ in incident_quads(incidents))
+        # the place first: pyoxigraph then reads each key's incidents through the place index (with
+        # the type first it scanned every incident per key: 20x slower on 2,000 articles)
         store.update(f"""
             DELETE {{ GRAPH graph:incidents {{ ?i ?property ?value }} }}
             WHERE {{ VALUES (?t ?p) {{ {_values(chunk)} }}
-                     GRAPH graph:incidents {{ ?i kg:incidentType ?t ; kg:place ?p ; ?property ?value }} }} ;
+                     GRAPH graph:incidents {{ ?i kg:place ?p ; kg:incidentType ?t ; ?property ?value }} }} ;
             INSERT DATA {{ GRAPH graph:incidents {{
             {lines}
             }} }}""")
