@@ -111,7 +111,29 @@ def phase_throughput(work: Path, articles: int) -> dict:
     one, two = statistics.median(runs[1]), statistics.median(runs[2])
     print(f"throughput ({articles} articles): 1 worker {one:.0f} articles/s, 2 workers {two:.0f} articles/s: "
           f"{two / one:.2f}x (target >= 1.7x)")
-    return {"articles": articles, "one_worker": runs[1], "two_workers": runs[2], "ratio": two / one}
+    extraction = _extraction_only(shards, articles)
+    print(f"extraction alone (no store), same articles: 1 worker {extraction['1']:.0f} articles/s, 2 workers "
+          f"{extraction['2']:.0f} articles/s: {extraction['2'] / extraction['1']:.2f}x")
+    return {"articles": articles, "one_worker": runs[1], "two_workers": runs[2], "ratio": two / one,
+            "extraction_only": extraction}
+
+
+def _extraction_only(shards: list[Path], articles: int) -> dict:
+    """Articles/s of the worker pool alone, in build-sized batches: how far extraction scales when
+    the store is out of the way (the parent's writes and incident derivation are serial)."""
+    from kg.articles import read_articles
+    from kg.build import BATCH_SIZE
+    from kg.workers import ExtractionPool
+
+    items = [a for a in read_articles(shards) if not isinstance(a, Exception)][:articles]
+    rates = {}
+    for jobs in (1, 2):
+        with ExtractionPool(jobs) as pool:
+            start = time.perf_counter()
+            for first in range(0, len(items), BATCH_SIZE):
+                pool.submit([(a, "0" * 64) for a in items[first:first + BATCH_SIZE]])()
+            rates[str(jobs)] = len(items) / (time.perf_counter() - start)
+    return rates
 
 
 def phase_write(work: Path, articles: int) -> dict:
