@@ -97,8 +97,10 @@ def phase_servers(work: Path, sizes: list[int]) -> dict:
     figures: dict[str, dict] = {"articles": size}
     server_dir = work / "oxigraph-server"
     shutil.rmtree(server_dir, ignore_errors=True)
-    subprocess.run([oxigraph_binary(), "load", "--location", str(server_dir / "data"), "--file", str(dump)],
-                   check=True, capture_output=True)
+    loaded = subprocess.run([oxigraph_binary(), "load", "--location", str(server_dir / "data"), "--file", str(dump)],
+                            capture_output=True, text=True)
+    if loaded.returncode != 0:
+        raise SystemExit(f"oxigraph load of {dump} failed ({loaded.returncode}):\n{loaded.stderr[-2000:]}")
     with _server_on(server_dir) as url:
         remote = RemoteStore(url)
         for name in LOCAL_QUERIES:

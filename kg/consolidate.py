@@ -227,6 +227,9 @@ def consolidate(store: GraphStore, keys: set[Key] | None = None) -> None:
             INSERT DATA {{ GRAPH graph:incidents {{
             {lines}
             }} }}""")
+        # written to disk per chunk: otherwise the store's write buffers grow with every chunk
+        # (re-deriving 10k articles' incidents: 512 MB at the end without, 312 MB with)
+        store.flush()
 
 
 def incidents_with_several_reports(store: GraphStore) -> int:
