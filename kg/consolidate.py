@@ -14,7 +14,7 @@ order articles were built in, so rebuilding gives the same graph.
 
 Reports of different (type, place) keys never share an incident, so incidents are derived again per
 key: a build or a removal re-derives only the keys its articles touch, and memory holds one chunk of
-keys' reports at a time, whatever the size of the corpus.
+keys' reports at a time: at most REPORTS_PER_TRANSACTION reports, or one key's when it has more.
 """
 
 from __future__ import annotations
@@ -203,7 +203,39 @@ def incident_quads(incidents: dict[tuple[str, str, str], list[Report]]) -> list[
     return quads
 
 
-KEYS_PER_TRANSACTION = 200  # bounds memory: one chunk of keys' reports at a time
+KEYS_PER_TRANSACTION = 200  # bounds the size of one query
+# Bounds memory: the reports of one chunk of keys are held at once. Keys are bounded by the gazetteer
+# but their reports grow with the corpus, so chunks are cut by reports, not by keys (at 100k articles
+# 200 keys held up to 82,000 reports). A key with more reports than this is a chunk of its own.
+REPORTS_PER_TRANSACTION = 10_000
+
+
+def report_counts(store: GraphStore, keys: list[Key]) -> dict[Key, int]:
+    """An upper bound of each key's reports: the events with the key's type and place, whether or
+    not they are the event's most specific ones."""
+    rows = store.select(f"""
+        SELECT ?t ?p (COUNT(?event) AS ?n) WHERE {{
+          VALUES (?t ?p) {{ {_values(keys)} }}
+          GRAPH ?g {{ ?event kg:place ?p ; a ?t }}
+        }} GROUP BY ?t ?p""")
+    return {(row["t"].value.rsplit("#", 1)[-1], row["p"].value[len(_PLACE_PREFIX):]): int(row["n"].lexical)
+            for row in rows}
+
+
+def chunks_by_reports(keys: list[Key], counts: dict[Key, int], budget: int) -> list[list[Key]]:
+    """`keys` in order, cut into runs of at most `budget` reports (a larger key alone)."""
+    chunks: list[list[Key]] = []
+    current: list[Key] = []
+    size = 0
+    for key in keys:
+        if current and size + counts.get(key, 0) > budget:
+            chunks.append(current)
+            current, size = [], 0
+        current.append(key)
+        size += counts.get(key, 0)
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def consolidate(store: GraphStore, keys: set[Key] | None = None) -> None:
@@ -215,21 +247,26 @@ def consolidate(store: GraphStore, keys: set[Key] | None = None) -> None:
     keys = all_keys(store) if keys is None else set(keys)
     ordered = sorted(keys)
     for start in range(0, len(ordered), KEYS_PER_TRANSACTION):
-        chunk = set(ordered[start:start + KEYS_PER_TRANSACTION])
-        incidents = cluster(reports_for_keys(store, chunk))
-        lines = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o, _ in incident_quads(incidents))
-        # the place first: pyoxigraph then reads each key's incidents through the place index (with
-        # the type first it scanned every incident per key: 20x slower on 2,000 articles)
-        store.update(f"""
-            DELETE {{ GRAPH graph:incidents {{ ?i ?property ?value }} }}
-            WHERE {{ VALUES (?t ?p) {{ {_values(chunk)} }}
-                     GRAPH graph:incidents {{ ?i kg:place ?p ; kg:incidentType ?t ; ?property ?value }} }} ;
-            INSERT DATA {{ GRAPH graph:incidents {{
-            {lines}
-            }} }}""")
-        # written to disk per chunk: otherwise the store's write buffers grow with every chunk
-        # (re-deriving 10k articles' incidents: 512 MB at the end without, 312 MB with)
-        store.flush()
+        group = ordered[start:start + KEYS_PER_TRANSACTION]
+        for chunk in chunks_by_reports(group, report_counts(store, group), REPORTS_PER_TRANSACTION):
+            _derive_again(store, set(chunk))
+
+
+def _derive_again(store: GraphStore, chunk: set[Key]) -> None:
+    incidents = cluster(reports_for_keys(store, chunk))
+    lines = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o, _ in incident_quads(incidents))
+    # the place first: pyoxigraph then reads each key's incidents through the place index (with
+    # the type first it scanned every incident per key: 20x slower on 2,000 articles)
+    store.update(f"""
+        DELETE {{ GRAPH graph:incidents {{ ?i ?property ?value }} }}
+        WHERE {{ VALUES (?t ?p) {{ {_values(chunk)} }}
+                 GRAPH graph:incidents {{ ?i kg:place ?p ; kg:incidentType ?t ; ?property ?value }} }} ;
+        INSERT DATA {{ GRAPH graph:incidents {{
+        {lines}
+        }} }}""")
+    # written to disk per chunk: otherwise the store's write buffers grow with every chunk
+    # (re-deriving 10k articles' incidents: 512 MB at the end without, 312 MB with)
+    store.flush()
 
 
 def incidents_with_several_reports(store: GraphStore) -> int:

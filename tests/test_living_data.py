@@ -15,7 +15,8 @@ import pytest
 
 from kg import journal
 from kg.build import article_ids, build, remove
-from kg.consolidate import consolidate
+from kg import consolidate as consolidation
+from kg.consolidate import chunks_by_reports, consolidate, report_counts
 from kg.store import GraphStore
 from kg.vocab import GRAPH
 
@@ -90,6 +91,28 @@ def test_living_parallel_batched_build_equals_the_serial_one(tmp_path):
     assert one.events == two.events > 0
     assert nquads(serial) == nquads(parallel)
     assert one.incidents == two.incidents > 0  # copies of one report are one incident told several times
+
+
+def test_living_incident_chunks_are_cut_by_reports_and_a_large_key_stands_alone():
+    keys = [("Attack", "city/a"), ("Attack", "city/b"), ("Attack", "city/c"), ("Attack", "city/d")]
+    counts = {keys[0]: 4, keys[1]: 5, keys[2]: 30, keys[3]: 1}
+    assert chunks_by_reports(keys, counts, 10) == [keys[:2], [keys[2]], [keys[3]]]
+    assert chunks_by_reports(keys, {}, 10) == [keys]  # keys with no reports yet cost nothing
+
+
+def test_living_small_report_budget_derives_the_same_incidents(tmp_path, monkeypatch):
+    store = GraphStore(None)
+    report, _ = run([seed_copies(tmp_path / "corpus.jsonl", 10)], store, jobs=1)
+    assert report.incidents > 0
+    keys = sorted(consolidation.all_keys(store))
+    counts = report_counts(store, keys)
+    for key in keys:  # an upper bound of each key's reports
+        assert counts[key] >= len(consolidation.reports_for_keys(store, {key}))
+    assert max(counts.values()) > 3  # so the budget below does split
+    whole = incidents(store)
+    monkeypatch.setattr(consolidation, "REPORTS_PER_TRANSACTION", 3)  # every key is its own chunk
+    consolidate(store)
+    assert incidents(store) == whole
 
 
 def test_living_extraction_error_in_a_worker_is_reported_and_the_rest_go_in(tmp_path, monkeypatch):
