@@ -67,8 +67,8 @@ def _reports_from_rows(rows) -> list[Report]:
     dates: dict[str, tuple] = {}
     for row in rows:
         event = row["event"].value
-        types[event].add(row["type"].value.rsplit("#", 1)[-1])
-        places[event].add(row["place"].value[len(_PLACE_PREFIX):])
+        types[event].add(_type_name(row["type"]))
+        places[event].add(_place_key(row["place"]))
         day, not_after = row.get("date"), row.get("notAfter")
         dates[event] = (day.lexical if day else None, not_after.lexical if not_after else None)
     reports = (_report(event, own, places[event], *dates[event]) for event, own in types.items())
@@ -86,7 +86,7 @@ def reports_in_quads(quads) -> list[Report]:
             if o.value.startswith(kg_prefix):
                 types[s.value].add(o.value[len(kg_prefix):])
         elif p == place:
-            places[s.value].add(o.value[len(_PLACE_PREFIX):])
+            places[s.value].add(_place_key(o))
         elif p == day or p == not_after:
             dates[s.value][p] = o.lexical
     reports = (_report(event, own, places[event], dates[event].get(day), dates[event].get(not_after))
@@ -100,6 +100,14 @@ _ARTICLE_GRAPH_PREFIX = GRAPH["article/"].value
 # its indexes (twice as fast as a separate pattern for the event's details).
 _REPORT_DETAILS = """?event a ?type . ?event kg:place ?place .
              OPTIONAL { ?event kg:date ?date } OPTIONAL { ?event kg:notAfter ?notAfter }"""
+
+
+def _type_name(iri: IRI) -> str:
+    return iri.value.rsplit("#", 1)[-1]  # kg:CaptureOfTerritory -> "CaptureOfTerritory"
+
+
+def _place_key(iri: IRI) -> str:
+    return iri.value[len(_PLACE_PREFIX):]  # id/place/city/aybak -> "city/aybak"
 
 
 def _values(keys: Iterable[Key]) -> str:
@@ -143,9 +151,9 @@ def all_keys(store: GraphStore) -> set[Key]:
     existing = store.select("SELECT DISTINCT ?type ?place WHERE { GRAPH graph:incidents { ?i kg:incidentType ?type ; kg:place ?place } }")
     keys = set()
     for row in [*candidates, *existing]:
-        local = row["type"].value.rsplit("#", 1)[-1]
+        local = _type_name(row["type"])
         if local in EVENT_TYPES:
-            keys.add((local, row["place"].value[len(_PLACE_PREFIX):]))
+            keys.add((local, _place_key(row["place"])))
     return keys
 
 
@@ -218,8 +226,7 @@ def report_counts(store: GraphStore, keys: list[Key]) -> dict[Key, int]:
           VALUES (?t ?p) {{ {_values(keys)} }}
           GRAPH ?g {{ ?event kg:place ?p ; a ?t }}
         }} GROUP BY ?t ?p""")
-    return {(row["t"].value.rsplit("#", 1)[-1], row["p"].value[len(_PLACE_PREFIX):]): int(row["n"].lexical)
-            for row in rows}
+    return {(_type_name(row["t"]), _place_key(row["p"])): int(row["n"].lexical) for row in rows}
 
 
 def chunks_by_reports(keys: list[Key], counts: dict[Key, int], budget: int) -> list[list[Key]]:
