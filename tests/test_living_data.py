@@ -68,6 +68,13 @@ def assert_consistent(store: GraphStore) -> None:
     assert {r["n"].lexical for r in rows} <= {"1"}
 
 
+def assert_same_as_a_clean_build(store: GraphStore, corpus: Path) -> None:
+    """The store holds exactly what building `corpus` into an empty store gives."""
+    clean = GraphStore(None)
+    run([corpus], clean)
+    assert nquads(store) == nquads(clean)
+
+
 def seed_copies(path: Path, copies: int) -> Path:
     """A .jsonl corpus of the seed articles repeated under new ids."""
     seeds = sorted(SEEDS.glob("*.txt"))
@@ -155,9 +162,7 @@ def test_living_changed_article_replaces_its_facts_and_its_incidents(tmp_path):
     assert [len(v) for k, v in found.items() if "/city/ghazni/" in k] == [1]
     assert any("/city/kunduz/" in k for k in found)
     assert_consistent(store)
-    fresh = GraphStore(None)
-    run([corpus], fresh)
-    assert nquads(store) == nquads(fresh)
+    assert_same_as_a_clean_build(store, corpus)
 
 
 def test_living_removed_article_takes_its_events_out_of_shared_incidents(tmp_path):
@@ -228,9 +233,7 @@ def test_living_crash_inside_a_bulk_write_is_undone_by_the_next_build(tmp_path, 
     assert "interrupted" in log and "2 article(s)" in log
     assert report.unchanged == ["copy-0000", "copy-0001"] and len(report.built) == 4
     assert_consistent(store)
-    clean = GraphStore(None)
-    run([corpus], clean)
-    assert nquads(store) == nquads(clean)
+    assert_same_as_a_clean_build(store, corpus)
 
 
 def _count_articles(path: Path) -> int:
@@ -265,9 +268,7 @@ def test_living_killed_build_process_is_finished_by_a_rerun_without_duplicates(t
     store = GraphStore(path)
     assert sorted(article_ids(store)) == [f"copy-{n:04d}" for n in range(60)]
     assert_consistent(store)
-    clean = GraphStore(None)
-    run([corpus], clean)
-    assert nquads(store) == nquads(clean)
+    assert_same_as_a_clean_build(store, corpus)
 
 
 # --- the command line ---------------------------------------------------------------------------
