@@ -5,4 +5,4 @@ article (kg.articles) -> extraction (kg.extraction) -> linking (kg.linking)
 -> RDF (kg.rdf) -> store (kg.store) -> SPARQL / GraphQL (kg.server).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

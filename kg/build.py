@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from kg import __version__, gazetteer as gazetteer_module, journal
+from kg import __version__, gazetteer as gazetteer_module, journal, syntax
 from kg.articles import Article, discover, read_articles
 from kg.consolidate import Key, consolidate, incidents_with_several_reports, keys_of_graphs
 from kg.errors import ArticleError, KGError
@@ -60,7 +60,8 @@ class BuildReport:
 
 def _data_files() -> list[Path]:
     return sorted(
-        [*gazetteer_module.data_dir().glob("*.csv"), *lexicon_module.LEXICON_DIR.glob("*.toml"), pipeline.CONFIG, ONTOLOGY_FILE]
+        [*gazetteer_module.data_dir().glob("*.csv"), *lexicon_module.LEXICON_DIR.glob("*.toml"), pipeline.CONFIG, ONTOLOGY_FILE,
+         syntax.MODEL / "meta.json"]  # (a retrained parser changes what is extracted)
     )
 
 

@@ -202,6 +202,8 @@ class ArticleGraph:
         if event.time and event.time.date:
             yield node, KG.date, date(event.time.date)
             yield node, KG.datePrecision, KG[event.time.precision]
+        elif event.on_or_before and self.article.published:
+            yield node, KG.datePrecision, KG.OnOrBeforePrecision  # the bound is kg:notAfter
         else:
             yield node, KG.datePrecision, KG.UnknownPrecision
         if event.time:

@@ -80,7 +80,7 @@ ACTOR_CLASSES = ("Person", "Group", "Organisation", "ArmedGroup", "GovernmentBod
 PLACE_CLASSES = ("Country", "Province", "City", "District", "Facility")
 ROLE_TYPES = ("AgentRole", "AffectedRole", "SurrenderedToRole", "SpeakerRole")
 MODALITIES = ("Asserted", "Reported", "Claimed")
-DATE_PRECISIONS = ("DayPrecision", "MonthPrecision", "YearPrecision", "UnknownPrecision")
+DATE_PRECISIONS = ("DayPrecision", "MonthPrecision", "YearPrecision", "OnOrBeforePrecision", "UnknownPrecision")
 
 # Every kg: term the RDF layer may write; the ontology test checks each is declared.
 KG_CLASSES = (

@@ -17,7 +17,7 @@ from kg.store import GraphStore
 
 REPO = Path(__file__).resolve().parents[1]
 OFFICIALS = "queries/officials_surrendered.rq"
-OFFICIALS_COLUMNS = ["personName", "role", "provinceName", "provinceWikidata", "date", "article", "evidence"]
+OFFICIALS_COLUMNS = ["personName", "role", "provinceName", "provinceWikidata", "date", "datePrecision", "article", "evidence"]
 
 CAPTURE = "The Taliban captured Ghazni, the capital of Ghazni province, on Thursday, officials said.\n"
 SURRENDER = ("The deputy governor of Samangan province surrendered to the Taliban on Sunday, "

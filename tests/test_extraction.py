@@ -792,3 +792,71 @@ def test_extraction_forces_leaving_shortly_after_leave_that_place_that_day(extra
     (withdrawal,) = events_of(x, "Withdrawal")
     assert withdrawal.places == ("city/kunduz",) and withdrawal.time.date == "2021-08-07"
     assert participant(x, withdrawal, "AgentRole") == "Afghan National Defense and Security Forces"
+
+
+# --- read from the dependency parse ----------------------------------------------------------------------
+
+def test_parse_denial_scopes_over_the_reported_clause(extracted):
+    x = extracted("Officials rejected reports that the governor of Ghazni had surrendered to the Taliban.")
+    assert not events_of(x, "Surrender")
+    assert [e.type for e in x.denied] == ["Surrender"]
+    nothing = extracted("There was no truth to reports that the city of Kunduz had fallen, a spokesman said.")
+    assert not events_of(nothing, "CaptureOfTerritory") and [e.type for e in nothing.denied] == ["CaptureOfTerritory"]
+
+
+@pytest.mark.parametrize("text", [
+    "Kabul could fall within days, officials warned.",
+    "The Taliban threatened to storm the city of Herat.",
+    "Elders urged the governor of Ghazni to surrender.",
+])
+def test_parse_hypotheticals_and_wishes_are_not_events(extracted, text):
+    assert not [e for e in extracted(text).events if e.type != "Statement"]
+
+
+def test_parse_capitals_listed_after_a_counted_phrase(extracted):
+    x = extracted("The Taliban took three more provincial capitals, Kunduz in the north and Zaranj in the west, on Friday.")
+    captures = events_of(x, "CaptureOfTerritory")
+    assert {e.places for e in captures} == {("city/kunduz",), ("city/zaranj",)}
+    assert {e.time.date for e in captures} == {"2021-08-06"}
+
+
+def test_parse_light_verb_of_control_is_a_capture(extracted):
+    x = extracted("The town of Ghazni passed into insurgent control late on Thursday.")
+    (capture,) = events_of(x, "CaptureOfTerritory")
+    assert capture.places == ("city/ghazni",) and capture.time.date == "2021-08-05"
+
+
+def test_parse_locative_of_another_happening_is_not_a_capture(extracted):
+    x = extracted("Heavy fighting is taking place near Herat, officials said.")
+    assert not events_of(x, "CaptureOfTerritory")
+
+
+def test_dateline_place_and_date_are_not_the_events(extracted):
+    x = extracted("KABUL, Afghanistan (Aug. 8, 2021) - Taliban fighters overran Qalat yesterday.")
+    (capture,) = events_of(x, "CaptureOfTerritory")
+    assert capture.places == ("city/qalat",) and capture.time.date == "2021-08-08"
+
+
+def test_unicode_line_separators_end_sentences(extracted):
+    x = extracted("Release 2021-08-S-001\u2028KABUL, Afghanistan (Aug. 8, 2021)\u2028Forces detained two suspects in Khost province yesterday.")
+    (arrest,) = events_of(x, "Arrest")
+    assert arrest.places == ("province/khost",) and arrest.time.date == "2021-08-08"
+
+
+def test_undated_event_told_as_done_is_bounded_by_publication(extracted):
+    x = extracted("Insurgents capture city of Farah\nFighters are advancing on Herat.")
+    (capture,) = events_of(x, "CaptureOfTerritory")
+    assert capture.time is None and capture.on_or_before == "2021-08-09"
+    past = extracted("The Taliban captured Taloqan, residents said.")
+    assert events_of(past, "CaptureOfTerritory")[0].on_or_before == "2021-08-09"
+    unpublished = extracted("The Taliban captured Taloqan, residents said.", published=None)
+    assert events_of(unpublished, "CaptureOfTerritory")[0].on_or_before is None
+
+
+def test_occasion_told_before_dates_a_later_event(extracted):
+    x = extracted("Afghan forces detained a Taliban leader in Khost province yesterday. "
+                  "The force also killed two insurgents during the operation.")
+    assert [e.time.date for e in events_of(x, "Killing")] == ["2021-08-08"]
+    other = extracted("Afghan forces detained a Taliban leader in Khost province yesterday. "
+                      "Two insurgents were killed in Paktia province.")
+    assert [e.time.date if e.time else None for e in events_of(other, "Killing")] == [None]

@@ -9,8 +9,10 @@ import pytest
 from tests.conftest import QUERIES
 
 CONTRACT = {
-    "officials_surrendered.rq": ["personName", "role", "provinceName", "provinceWikidata", "date", "article", "evidence"],
-    "capitals_captured.rq": ["cityName", "cityWikidata", "provinceName", "provinceWikidata", "date", "actorName", "article", "evidence"],
+    "officials_surrendered.rq": ["personName", "role", "provinceName", "provinceWikidata", "date", "datePrecision", "article",
+                                 "evidence"],
+    "capitals_captured.rq": ["cityName", "cityWikidata", "provinceName", "provinceWikidata", "date", "datePrecision",
+                             "actorName", "article", "evidence"],
     "events_by_province.rq": ["provinceName", "eventType", "count"],
 }
 WIKIDATA = re.compile(r"^http://www\.wikidata\.org/entity/Q\d+$")

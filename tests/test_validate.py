@@ -265,7 +265,7 @@ def test_validate_bad_date_precision_fails(precision):
                    f"INSERT {{ GRAPH ?g {{ ?e kg:datePrecision {precision} }} }} "
                    "WHERE { GRAPH ?g { ?e kg:datePrecision ?p } }")
     assert_fails_with(report, "kg:datePrecision must be kg:DayPrecision, kg:MonthPrecision, "
-                              "kg:YearPrecision or kg:UnknownPrecision",
+                              "kg:YearPrecision, kg:OnOrBeforePrecision or kg:UnknownPrecision",
                       "https://kg.example.org/id/event/a1/1")
 
 

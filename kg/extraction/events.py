@@ -25,6 +25,7 @@ from kg.errors import DataFileError
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction.lexicon import find_phrase, phrase_at
 from kg.extraction.actors import parse_number
+from kg.extraction.parsed_events import ParsedEvents
 from kg.extraction.places import filter_bounds
 from kg.gazetteer import most_specific
 from kg.extraction.records import EventMention, EventRecord, Participant, TextSpan
@@ -107,6 +108,7 @@ class EventTagger:
         self.gazetteer = gazetteer or gazetteer_module.default()
         self.lexicon = lexicon or lexicon_module.default()
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.parsed = ParsedEvents(self.gazetteer)
         # Token patterns, one Matcher per pattern, each with the words it needs (for each obligatory
         # token with literal words, the words it accepts) and the runs of those words that stand side
         # by side: a Matcher runs only on sentences that hold its words so, as token patterns are costly.
@@ -167,9 +169,9 @@ class EventTagger:
             by_span.setdefault((s, e), int(strings[m]))
         spans = [Bounds(s, e) for s, e in filter_bounds(list(by_span))]
         span_starts = [s.start for s in spans]  # filter_bounds sorts by start
-        for sent in state.sentences(doc):
+        for number, sent in enumerate(state.sentences(doc)):
             in_sentence = spans[bisect_left(span_starts, sent.start):bisect_left(span_starts, sent.end)]
-            if self._boilerplate(state, sent.start, sent.end) or not in_sentence and not (
+            if self._boilerplate(state, sent.start, sent.end) or not in_sentence and number not in state.parses and not (
                     self.repeat_starts.intersection(state.lower[sent.start:sent.end])):
                 continue
             # every trigger of the sentence reads its attributions: filtered once, in text order
@@ -207,6 +209,11 @@ class EventTagger:
                 state.events[-1].sentence.end >= state.begins[max(sent.start - 1, 0)] - 1)
             if not records and (repeated := self._repeated(state, sent, attributions)) is not None:
                 records.append(repeated)
+            records = self.parsed.review(
+                state, number, sent, records,
+                mention=lambda bounds: self._mention(state, sent, Bounds(*bounds), state.span_text(*bounds), attributions),
+                topic=lambda start, kind: (self._focus_area if kind in INDIVIDUAL_ACTS else self._focus_place)(
+                    state, start, sentence_starts))
             folded = fold_casualties(self._merge(records, frames), state.events, violent_words,
                                      individual=lambda a: state.actors[a].cls == "Person", previous_violent=previous_violent)
             state.events.extend(self._targeted(state, folded))
@@ -287,10 +294,17 @@ class EventTagger:
             elif state.actors[main].cls in ("Person", "Group"):
                 # people and local groups surrender where the passage is - or where their office is, when
                 # that is more precise ("a police commander in Shindand district"); an organisation has no such place
-                focus = self._office_place(state, main, span.start) or self._focus_province(state, span.start, sentence_starts)
+                focus = self._office_place(state, main, span.start) or self._focus_area(state, span.start, sentence_starts)
             else:
                 focus = None
             places = [focus] if focus else places
+
+        elif trigger.type in INDIVIDUAL_ACTS and main and places and state.actors[main].cls in ("Person", "Group"):
+            # "elsewhere in the province, the commander of a battalion in Ghormach district surrendered":
+            # the office's district, inside the place the clause names, is the more precise place
+            office = self._office_place(state, main, span.start)
+            if office and any(self.gazetteer.contains(p, office) for p in places):
+                places = [office] + places
 
         if "affected" in trigger.requires and "affected" not in roles and positions["affected"] == "before":
             handed_over = next((h for h in state.within("places", left, span.start) if h.end <= span.start
@@ -771,6 +785,18 @@ class EventTagger:
             if horizon <= hit.start < before and not hit.descriptor and self.gazetteer.places[hit.key].kind != "country":
                 return hit.key
         return None
+
+    def _focus_area(self, state: DocState, before: int, sentence_starts: list[int]) -> str | None:
+        """Where people act when the passage names no place for them: the district (or facility)
+        the passage is about; else the province of the place it names (a surrender "in the city" is
+        rarely what a text about a city's fall says)."""
+        focus = self._focus_place(state, before, sentence_starts)
+        if focus is None:  # only offices named ("the deputy governor of Samangan province"): their province
+            return self._focus_province(state, before, sentence_starts)
+        if self.gazetteer.places[focus].kind in ("district", "facility", "province"):
+            return focus
+        province = self.gazetteer.province_of(focus)
+        return province.key if province is not None else focus
 
     def _focus_province(self, state: DocState, before: int, sentence_starts: list[int], sentences_back: int = 2) -> str | None:
         """The province the passage is about: that of the last place named in this sentence or the

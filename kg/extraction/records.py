@@ -89,6 +89,7 @@ class EventRecord:
     participants: tuple[Participant, ...] = ()
     time: TimeValue | None = None
     counts: tuple[tuple[str, int], ...] = ()  # ("killed", 27), ("injured", 95) ...
+    on_or_before: str | None = None  # ISO date: with no date of its own, told as done by then (publication)
 
     # the first mention, for callers that need one
     @property

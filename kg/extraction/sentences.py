@@ -19,6 +19,12 @@ from kg.extraction.state import Sentence
 from kg.slug import fold
 
 FINAL_PUNCTUATION = frozenset(Sentencizer.default_punct_chars)
+# every character that ends a line: web and feed text uses the Unicode separators as well as "\n"
+LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
+
+
+def is_line_break(word: str) -> bool:
+    return any(mark in word for mark in LINE_BREAKS)
 
 
 def sentence_starts(words: list[str], is_punct: list[int]) -> list[int]:
@@ -37,7 +43,7 @@ def sentence_starts(words: list[str], is_punct: list[int]) -> list[int]:
             seen_final = False
         elif final:
             seen_final = True
-        if "\n" in word and i + 1 < len(words):
+        if is_line_break(word) and i + 1 < len(words):
             if starts[-1] != i + 1:
                 starts.append(i + 1)
             seen_final = False

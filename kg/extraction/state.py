@@ -76,6 +76,7 @@ class DocState:
     person_keys: dict[str, int] = field(default_factory=dict)  # person key -> actor local id
     title_holders: dict[int, int] = field(default_factory=dict)  # end of a title in apposition -> its holder
     _starts: dict[str, list[int]] = field(default_factory=dict)  # for `within`
+    parses: dict = field(default_factory=dict)  # sentence number -> ParsedSentence (kg_syntax), for sentences that may tell an event
 
     def freeze_mentions(self) -> None:
         """Sort the place, actor and time mentions by position; `within` reads them from then on."""

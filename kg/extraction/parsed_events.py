@@ -1,0 +1,268 @@
+"""Events read from the dependency parse of one sentence (kg_syntax), beside the events the lexicon's
+phrases found in it.
+
+For each sentence that was parsed, `ParsedEvents.review`
+1. reads the modality of every event already found there from the tree: one inside the complement
+   of a denial ("officials rejected reports that the governor had surrendered", "there was no
+   truth to claims that ...") becomes a denied claim; one under a modal, a condition or a wish
+   ("could fall", "urged to surrender") is dropped;
+2. reads every word whose lemma and part of speech evoke a frame of the trigger lexicon, with its
+   arguments from its dependents (`arguments.ArgumentReader`), and adds the events the phrases
+   missed: another phrasing of the same happening, another place of a list ("took three more
+   capitals, A in the north and B in the west"), another inflection.
+An event the phrases already found (same type family, same place or no place of its own) is not
+told twice.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+
+from spacy.tokens import Token
+
+from kg.extraction import cues as cues_module
+from kg.extraction import frames as frames_module
+from kg.extraction import modality as modality_module
+from kg.extraction.arguments import Anchors, Arguments, ArgumentReader
+from kg.extraction.frames import Frame
+from kg.extraction.records import EventMention, EventRecord, Participant
+from kg.extraction.state import DocState
+from kg.ontology import kg_superclasses
+
+ROLE_NAMES = {"agent": "AgentRole", "affected": "AffectedRole", "surrendered_to": "SurrenderedToRole"}
+COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "injured", "Displacement": "displaced"}
+# types whose place, when their clause names none, is the one the passage is about
+# (not violence: "his car was attacked" on the way to a city the passage names is not in that city)
+PLACE_FROM_TOPIC = {"Surrender", "Defection", "Withdrawal", "Arrest"}
+STATES = {"be", "remain", "stay", "lie"}  # "is under Taliban control" tells a state, not a change
+# types an actor alone can tell (no place needed to be an event of the graph)
+ONE_PLACE_PER_EVENT = {"CaptureOfTerritory"}
+
+
+def family(event_type: str) -> set[str]:
+    return {event_type, *kg_superclasses(event_type)} - {"Event"}
+
+
+def related(a: str, b: str) -> bool:
+    """Is one type the other or one of its kinds ("Assassination" and "Killing")?"""
+    return a == b or a in kg_superclasses(b) or b in kg_superclasses(a)
+
+
+class ParsedEvents:
+    def __init__(self, gazetteer, lexicon=None, cues=None):
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon or frames_module.default()
+        self.cues = cues or cues_module.default()
+
+    # --- entry point ----------------------------------------------------------------------------------
+    def review(self, state: DocState, number: int, sent, records: list[EventRecord],
+               mention: Callable[[tuple[int, int]], EventMention],
+               topic: Callable[[int, str], str | None]) -> list[EventRecord]:
+        """The events of sentence `number` (`records`: those the phrases found), checked and completed
+        from its parse. `mention(bounds)` makes the mention of a trigger at article tokens `bounds`;
+        `topic(start, type)` is the place the passage is about before token `start`."""
+        parsed = state.parses.get(number)
+        if parsed is None:
+            return records
+        anchors = Anchors(state, parsed, sent.start, sent.end)
+        triggers = [(t, f) for t in parsed.doc if (f := self.lexicon.frames_for(t))]
+        reader = ArgumentReader(state, anchors, self.cues, self.gazetteer, {t.i for t, _ in triggers})
+        kept = []
+        for record in records:
+            token = self._token_of(state, parsed, record)
+            status = modality_module.read(token, self.cues) if token is not None else None
+            if status is None or status.status == modality_module.FACT or record.type == "Statement":
+                # (a statement is an act of saying: what it says may be wanted or denied, the saying is not)
+                kept.append(self._completed(state, record, token, reader) if token is not None else record)
+            elif status.status == modality_module.DENIED:
+                state.denied.append(record)
+                state.dropped.append(f"{record.type} {record.trigger.text!r} at {record.trigger.begin}: "
+                                     f"denied by {status.cue!r}")
+            else:
+                state.dropped.append(f"{record.type} {record.trigger.text!r} at {record.trigger.begin}: "
+                                     f"{status.status} ({status.cue!r})")
+        told = {id(r) for r in records}  # what the phrases found, denied or not: never added again
+        begin, end = state.begins[sent.start], state.ends[sent.end - 1]
+        denied_here = [r for r in state.denied if begin <= r.trigger.begin < end]
+        statements = [r.trigger for r in records if r.type == "Statement"]
+        for token, frames in triggers:
+            if not self._assertive(token) or self._said(state, parsed, token, statements):
+                continue
+            found = self._events(state, parsed, reader, token, frames, mention, topic)
+            if not found:
+                continue
+            status = modality_module.read(token, self.cues)
+            for event in found:
+                if any(self._same(event, r) for r in denied_here) or \
+                        any(self._same(event, r) for r in records if id(r) in told) or \
+                        any(self._same(event, r) for r in kept if id(r) not in told):
+                    continue
+                if status.status == modality_module.FACT:
+                    kept.append(event)
+                elif status.status == modality_module.DENIED:
+                    state.denied.append(event)
+        return sorted(kept, key=lambda r: r.trigger.begin)
+
+    # --- reading one trigger ----------------------------------------------------------------------------
+    def _events(self, state: DocState, parsed, reader: ArgumentReader, token: Token, frames: list[Frame],
+                mention, topic) -> list[EventRecord]:
+        start, end = parsed.article(token)
+        for frame in frames:
+            arguments = reader.read(token, frame)
+            if "place" in frame.requires or frame.cases is not None or frame.support:
+                # the place the act is done to, not the places around it ("heavy fighting is taking
+                # place near Herat", "captured three districts in the province")
+                arguments.places = arguments.themes
+            places = [p.key for p in arguments.places]
+            main = (arguments.actors.get("affected") or arguments.actors.get("agent") or [None])[0]
+            if not places and frame.type in PLACE_FROM_TOPIC and not arguments.unnamed_places and token.pos_ == "VERB" \
+                    and main is not None and state.actors[main].cls in ("Person", "Group"):
+                # people and local groups act where the passage is; a state or an alliance does not
+                focus = topic(start, frame.type)
+                places = [focus] if focus else []
+            # an event added from the parse must say where: a happening with no place, or only a
+            # country, is rarely one the phrases missed and mostly a campaign or a general remark
+            places = [p for p in places if self.gazetteer.places[p].kind != "country"]
+            if not places or frame.type == "Statement":
+                continue
+            if not self._fits(state, frame, arguments, places, token):
+                continue
+            participants = []
+            for role, actors in arguments.actors.items():
+                for actor in actors:
+                    if all(p.actor != actor for p in participants):
+                        participants.append(Participant(actor, ROLE_NAMES[role]))
+            prop = COUNT_PROPERTY.get(frame.type)
+            common = dict(type=frame.type, mentions=(mention((start, end)),), participants=tuple(participants),
+                          time=arguments.time.value if arguments.time else None,
+                          counts=((prop, arguments.count),) if prop and arguments.count else ())
+            inner = self.gazetteer.innermost(places)
+            if frame.type in ONE_PLACE_PER_EVENT:
+                return [EventRecord(places=(place,), **common) for place in inner]
+            return [EventRecord(places=tuple(inner), **common)]
+        return []
+
+    @staticmethod
+    def _said(state: DocState, parsed, token: Token, statements) -> bool:
+        """Is `token` in what a statement the phrases found says ("announced that they have attacked
+        X")? That content is the statement's, as the phrases read it, not a new event."""
+        for above in token.ancestors:
+            begin = state.begins[parsed.article(above)[0]]
+            if any(s.begin <= begin < s.end for s in statements):
+                return True
+        return False
+
+    def _assertive(self, token: Token) -> bool:
+        """May this word tell an event of its own? A verb may; a noun only when indefinite or with its
+        own "of" phrase ("an attack in Herat", "the fall of Kunduz"): "the attack", "the offensive" in
+        another clause name an event already told, or a campaign, not a new happening."""
+        if token.pos_ == "VERB":
+            return True
+        determiners = [c.lower_ for c in token.children if c.dep_ in ("det", "det:poss", "nmod:poss")]
+        definite = any(d in ("the", "this", "that", "these", "those", "its", "their", "his", "her") for d in determiners)
+        own_phrase = any(c.dep_ == "nmod" and any(g.dep_ == "case" and g.lower_ == "of" for g in c.children)
+                         or c.dep_ == "nmod:poss" and c.pos_ == "PROPN" for c in token.children)
+        return not definite or own_phrase
+
+    def _fits(self, state: DocState, frame: Frame, arguments: Arguments, places: list[str], token: Token) -> bool:
+        """Are the frame's required roles filled, by actors of the kinds it allows, and its conditions met?"""
+        for role in frame.requires:
+            if role == "place" and not places or role != "place" and not arguments.actors.get(role):
+                return False
+        if places and all(self.gazetteer.places[p].kind not in frame.place_kinds for p in places):
+            return False
+        for role, kinds in (("agent", frame.agent_kinds), ("affected", frame.affected_kinds)):
+            if kinds and any(state.actors[a].cls not in kinds for a in arguments.actors.get(role, ())):
+                return False
+        if frame.cases and (token.head is token or token.head.lemma_.lower() in STATES or token.head.pos_ != "VERB"):
+            return False
+        if frame.support and not (token.dep_ in ("obj", "nsubj:pass") and token.head.lemma_.lower() in self.cues.support):
+            return False
+        if frame.object_kinds and not set(arguments.object_kinds) & set(frame.object_kinds):
+            return False
+        return all(self._condition(name, token) for name in frame.when)
+
+    def _condition(self, name: str, token: Token) -> bool:
+        """Does the trigger's clause hold a word of the condition `name` (modality.toml [conditions])?"""
+        words = self.cues.conditions.get(name, frozenset())
+        near = {t.lemma_.lower() for t in token.subtree} | {t.lower_ for t in token.subtree}
+        clause = token.head if token.dep_ in ("xcomp", "conj") else token
+        near |= {t.lemma_.lower() for t in clause.children}
+        if name == "unopposed":
+            negated = self.cues.conditions.get("unopposed_negated", frozenset())
+            return bool(near & words) or any(t.lower_ in ("without", "no") and t.head.lemma_.lower() in negated
+                                              for t in token.subtree)
+        return bool(near & words)
+
+    def _completed(self, state: DocState, record: EventRecord, token: Token, reader: ArgumentReader) -> EventRecord:
+        """`record` as its parse reads it: of the type of the first frame its arguments fit when no
+        frame of its own type does ("captured a Taliban leader": an arrest, not a capture), with the
+        place and the day its clause gives when the phrases found none ("detained two suspects
+        during an operation in X province yesterday")."""
+        if record.time is None or not record.time.date:
+            time = reader.time(token)
+            if time is not None and time.value.date:
+                record = EventRecord(**{**record.__dict__, "time": time.value})
+        frames = self.lexicon.frames_for(token)
+        if not frames:
+            return record
+        fitting = None
+        for frame in frames:
+            arguments = reader.read(token, frame)
+            if "place" in frame.requires or frame.cases is not None or frame.support:
+                arguments.places = arguments.themes
+            places = [p.key for p in arguments.places if self.gazetteer.places[p.key].kind != "country"]
+            if self._fits(state, frame, arguments, places or list(record.places), token):
+                fitting = (frame, arguments, places)
+                break
+        if fitting is None:
+            return record
+        frame, arguments, places = fitting
+        changes: dict = {}
+        if not related(frame.type, record.type):
+            participants = [Participant(a, ROLE_NAMES[role]) for role, actors in arguments.actors.items() for a in actors]
+            changes.update(type=frame.type, participants=tuple(participants) or record.participants)
+        if not record.places and places:
+            changes["places"] = tuple(self.gazetteer.innermost(places))
+        known = [(role, a) for role, actors in arguments.actors.items() for a in actors
+                 if state.actors[a].name or state.actors[a].cls not in ("Person", "Group")
+                 or state.actors[a].positions and state.actors[a].cls == "Person"]
+        if not record.participants and known:
+            # ("district chief Mr X together with 23 police himself to the Taliban surrendered"): the
+            # named, the office holders and the organisations the parse finds
+            changes["participants"] = tuple(Participant(a, ROLE_NAMES[role]) for role, a in known)
+        return EventRecord(**{**record.__dict__, **changes}) if changes else record
+
+    # --- bookkeeping ----------------------------------------------------------------------------------
+    @staticmethod
+    def _token_of(state: DocState, parsed, record: EventRecord) -> Token | None:
+        """The parsed token heading the trigger of `record` (a verb or noun of it)."""
+        first = bisect_left(state.begins, record.trigger.begin)
+        last = bisect_left(state.begins, record.trigger.end)
+        tokens = parsed.covering(first, max(last, first + 1))
+        if not tokens:
+            return None
+        inside = {t.i for t in tokens}
+        heads = [t for t in tokens if t.head.i not in inside or t.head is t]
+        return next((t for t in heads if t.pos_ in ("VERB", "NOUN", "PROPN")), heads[0] if heads else tokens[0])
+
+    def _nested(self, a: str, b: str) -> bool:
+        """Is one place the other or inside it (a city and its province)?"""
+        if a == b:
+            return True
+        province_a, province_b = self.gazetteer.province_of(a), self.gazetteer.province_of(b)
+        return province_a is not None and province_a.key == b or province_b is not None and province_b.key == a
+
+    def _same(self, event: EventRecord, other: EventRecord) -> bool:
+        """Does `other` already tell `event`: a related type, and the same place or no place to tell
+        them apart, and the trigger words overlap or the type is the same?"""
+        if not related(event.type, other.type):
+            return False
+        if any(self._nested(a, b) for a in event.places for b in other.places):
+            return True
+        overlap = event.trigger.begin < other.trigger.end and other.trigger.begin < event.trigger.end
+        if event.type in ONE_PLACE_PER_EVENT and other.type in ONE_PLACE_PER_EVENT:
+            return bool(set(event.places) & set(other.places)) or not event.places or not other.places and overlap
+        return overlap or event.type == other.type and (
+            not event.places or not other.places or bool(set(event.places) & set(other.places)))

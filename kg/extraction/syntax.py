@@ -1,0 +1,122 @@
+"""Parsing where an event can be: kg's trained pipeline (kg.syntax) over the sentences that hold a
+word some trigger lemma can take.
+
+Most sentences of a news article tell no event of the taxonomy; skipping them pays for the parse
+of the others. A parsed sentence is its own spaCy Doc (tagged, lemmatised, parsed), kept in the
+document state with the article tokens each of its tokens stands for. Names the taggers found
+("Sar-e-Pul", "Ziaulhaq Amarkhil", "August 9, 2021") are one token each, as a parser trained on
+another genre splits such unknown multi-word names badly; whitespace tokens are left out, as the
+treebank has none.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from kg import syntax
+from kg.extraction import frames as frames_module
+from kg.extraction.state import DocState
+
+LEADING = {"the", "a", "an"}
+
+
+@dataclass
+class ParsedSentence:
+    doc: Doc  # the sentence, parsed
+    spans: list[tuple[int, int]]  # article token range [start, end) each of doc's tokens stands for
+    _starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._starts = [start for start, _ in self.spans]
+
+    def at(self, article_index: int) -> Token | None:
+        """The token that stands for article token `article_index`, if it is in this sentence."""
+        i = bisect_right(self._starts, article_index) - 1
+        if i < 0 or article_index >= self.spans[i][1]:
+            return None
+        return self.doc[i]
+
+    def article(self, token: Token) -> tuple[int, int]:
+        return self.spans[token.i]
+
+    def covering(self, start: int, end: int) -> list[Token]:
+        """The tokens that stand for article tokens [start, end)."""
+        first, last = self.at(start), self.at(end - 1)
+        if first is None or last is None:
+            return []
+        return list(self.doc[first.i:last.i + 1])
+
+
+def _name_like(texts: list[str]) -> bool:
+    """Do these token texts spell one name ("Sar", "-", "e", "-", "Pul"; "August", "9", ",", "2021")?"""
+    first, last = texts[0], texts[-1]
+    if not (first[:1].isupper() or first[:1].isdigit()) or not (last[:1].isupper() or last[:1].isdigit()):
+        return False
+    return all(t[:1].isupper() or t[:1].isdigit() or t in ("-", ",", "'", "’") or t.islower() and len(t) <= 3
+               for t in texts)
+
+
+def merged_names(state: DocState, start: int, end: int) -> dict[int, int]:
+    """start -> end of the multi-token names inside [start, end) to parse as one token each."""
+    names: dict[int, int] = {}
+    taken: set[int] = set()
+    hits = [(h.start, h.end) for h in state.within("places", start, end)]
+    hits += [(h.start, h.end) for h in state.within("actor_hits", start, end)]
+    hits += [(h.start, h.end) for h in state.within("times", start, end)]
+    for first, last in sorted(hits, key=lambda b: b[0] - b[1]):  # longest first
+        while first < last and state.lower[first] in LEADING:
+            first += 1
+        if last - first < 2 or last > end or taken.intersection(range(first, last)):
+            continue
+        if any(state.lower[i].isspace() for i in range(first, last)) or not _name_like(state.texts[first:last]):
+            continue
+        names[first] = last
+        taken.update(range(first, last))
+    return names
+
+
+class SyntaxParser:
+    def __init__(self, nlp: Language, lexicon=None, model=None, batch_size: int = 64):
+        self.model = model or syntax.load()
+        self.cues = (lexicon or frames_module.default()).cue_forms
+        self.batch_size = batch_size
+
+    def sentences_to_parse(self, doc: Doc, state: DocState) -> list[int]:
+        return [number for number, sent in enumerate(state.sentences(doc))
+                if not self.cues.isdisjoint(state.lower[sent.start:sent.end])]
+
+    def __call__(self, doc: Doc) -> Doc:
+        state: DocState = doc._.kg
+        state.freeze_mentions()  # `merged_names` reads the mentions by position
+        sentences = state.sentences(doc)
+        text, begins, ends = state.text, state.begins, state.ends
+        chosen, docs = [], []
+        for number in self.sentences_to_parse(doc, state):
+            sent = sentences[number]
+            names = merged_names(state, sent.start, sent.end)
+            spans, i = [], sent.start
+            while i < sent.end:
+                if state.lower[i].isspace():
+                    i += 1
+                    continue
+                stop = names.get(i, i + 1)
+                spans.append((i, stop))
+                i = stop
+            if not spans:
+                continue
+            words = [text[begins[a]:ends[b - 1]] for a, b in spans]
+            spaces = [ends[a[1] - 1] < begins[b[0]] for a, b in zip(spans, spans[1:])] + [False]
+            chosen.append((number, spans))
+            docs.append(Doc(self.model.vocab, words=words, spaces=spaces))
+        for (number, spans), parsed in zip(chosen, self.model.pipe(docs, batch_size=self.batch_size)):
+            state.parses[number] = ParsedSentence(parsed, spans)
+        return doc
+
+
+@Language.factory("kg_syntax")
+def make_syntax_parser(nlp: Language, name: str):
+    return SyntaxParser(nlp)
