@@ -31,15 +31,10 @@ class Cues:
     hearsay_passives: frozenset[str]
     hearsay_adjectives: frozenset[str]
     reporting_verbs: frozenset[str]
-    claimed: frozenset[str]
-    reporting_nouns: frozenset[str]
-    reporting_prefixes: tuple[tuple[str, ...], ...]
-    pronouns: frozenset[str]
     locative: frozenset[str]
     scene: frozenset[str]
     occasions: frozenset[str]
     simultaneous: frozenset[str]
-    comitative: tuple[tuple[str, ...], ...]
     support: frozenset[str]
     conditions: dict[str, frozenset[str]]
 
@@ -76,15 +71,10 @@ def load(path: Path = MODALITY) -> Cues:
         hearsay_passives=_words(data, "hearsay", "passives"),
         hearsay_adjectives=_words(data, "hearsay", "adjectives"),
         reporting_verbs=_words(data, "reporting", "verbs"),
-        claimed=_words(data, "reporting", "claimed"),
-        reporting_nouns=_words(data, "reporting", "nouns"),
-        reporting_prefixes=tuple(tuple(p.lower().split()) for p in data.get("reporting", {}).get("prefixes", ())),
-        pronouns=_words(data, "reporting", "pronouns"),
         locative=_words(data, "arguments", "locative"),
         scene=_words(data, "arguments", "scene"),
         occasions=_words(data, "arguments", "occasions"),
         simultaneous=_words(data, "arguments", "simultaneous"),
-        comitative=tuple(tuple(p.lower().split()) for p in data.get("arguments", {}).get("comitative", ())),
         support=_words(data, "arguments", "support"),
         conditions={name: frozenset(w.lower() for w in words) for name, words in data.get("conditions", {}).items()},
     )

@@ -19,7 +19,7 @@ TRIGGERS = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "triggers.
 ROLES = {"agent", "affected", "surrendered_to", "place", "none"}
 # keys of a frame that are not prepositions
 SETTINGS = {"type", "verbs", "nouns", "subject", "object", "cases", "holder", "modifier", "requires", "place_kinds",
-            "agent_kinds", "affected_kinds", "object_kinds", "when", "frame", "handover_is_capture", "support"}
+            "agent_kinds", "affected_kinds", "object_kinds", "when", "frame", "support"}
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself", "oneself", "myself", "ourselves", "yourself"})
 VERBAL = {"VERB"}
 NOMINAL = {"NOUN", "PROPN"}
@@ -45,7 +45,6 @@ class Frame:
     object_kinds: tuple[str, ...] = ()
     when: tuple[str, ...] = ()
     frame: bool = False
-    handover_is_capture: bool = False
     support: bool = False  # a noun that tells the act only as the object of a support verb ("took control")
     entry: str = ""  # as written in the lexicon, for messages
 
@@ -153,7 +152,7 @@ def load(path: Path = TRIGGERS) -> TriggerLexicon:
             place_kinds=tuple(settings.get("place_kinds", DEFAULT_PLACE_KINDS)),
             agent_kinds=tuple(settings.get("agent_kinds", ())), affected_kinds=tuple(settings.get("affected_kinds", ())),
             object_kinds=tuple(settings.get("object_kinds", ())), when=tuple(settings.get("when", ())),
-            frame=bool(settings.get("frame", False)), handover_is_capture=bool(settings.get("handover_is_capture", False)),
+            frame=bool(settings.get("frame", False)),
             support=bool(settings.get("support", False)),
         )
         for pos, key in (("VERB", "verbs"), ("NOUN", "nouns")):

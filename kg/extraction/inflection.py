@@ -52,19 +52,23 @@ def verb_forms(lemma: str) -> set[str]:
     True
     """
     verbs, _ = irregular()
-    forms = {lemma, _plural(lemma), lemma + "ing"}
+    forms = {lemma, _plural(lemma)}
     if lemma.endswith("ie"):
         forms.add(lemma[:-2] + "ying")
     elif lemma.endswith("e") and not lemma.endswith("ee"):
         forms.add(lemma[:-1] + "ing")
-    if lemma.endswith("e"):
+    else:
+        forms.add(lemma + "ing")
+    if lemma in verbs:
+        pass  # an irregular past ("fell", "took") replaces the regular one
+    elif lemma.endswith("e"):
         forms.add(lemma + "d")
     elif len(lemma) > 1 and lemma.endswith("y") and lemma[-2] not in VOWELS:
         forms.add(lemma[:-1] + "ied")
     else:
         forms.add(lemma + "ed")
     if (doubled := _doubled(lemma)) is not None:
-        forms |= {doubled + "ed", doubled + "ing"}
+        forms |= {doubled + "ing"} if lemma in verbs else {doubled + "ed", doubled + "ing"}
     forms.update(verbs.get(lemma, ()))
     return forms
 

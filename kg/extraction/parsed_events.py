@@ -36,7 +36,7 @@ COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "inj
 # (not violence: "his car was attacked" on the way to a city the passage names is not in that city)
 PLACE_FROM_TOPIC = {"Surrender", "Defection", "Withdrawal", "Arrest"}
 STATES = {"be", "remain", "stay", "lie"}  # "is under Taliban control" tells a state, not a change
-# types an actor alone can tell (no place needed to be an event of the graph)
+# types of which each place is an event of its own ("took Kunduz and Zaranj": two captures)
 ONE_PLACE_PER_EVENT = {"CaptureOfTerritory"}
 
 
@@ -109,11 +109,7 @@ class ParsedEvents:
                 mention, topic) -> list[EventRecord]:
         start, end = parsed.article(token)
         for frame in frames:
-            arguments = reader.read(token, frame)
-            if "place" in frame.requires or frame.cases is not None or frame.support:
-                # the place the act is done to, not the places around it ("heavy fighting is taking
-                # place near Herat", "captured three districts in the province")
-                arguments.places = arguments.themes
+            arguments = self._read(reader, token, frame)
             places = [p.key for p in arguments.places]
             main = (arguments.actors.get("affected") or arguments.actors.get("agent") or [None])[0]
             if not places and frame.type in PLACE_FROM_TOPIC and not arguments.unnamed_places and token.pos_ == "VERB" \
@@ -152,6 +148,15 @@ class ParsedEvents:
             if any(s.begin <= begin < s.end for s in statements):
                 return True
         return False
+
+    @staticmethod
+    def _read(reader: ArgumentReader, token: Token, frame: Frame) -> Arguments:
+        arguments = reader.read(token, frame)
+        if "place" in frame.requires or frame.cases is not None or frame.support:
+            # the place the act is done to, not the places around it ("heavy fighting is taking
+            # place near Herat", "captured three districts in the province")
+            arguments.places = arguments.themes
+        return arguments
 
     def _assertive(self, token: Token) -> bool:
         """May this word tell an event of its own? A verb may; a noun only when indefinite or with its
@@ -209,9 +214,7 @@ class ParsedEvents:
             return record
         fitting = None
         for frame in frames:
-            arguments = reader.read(token, frame)
-            if "place" in frame.requires or frame.cases is not None or frame.support:
-                arguments.places = arguments.themes
+            arguments = self._read(reader, token, frame)
             places = [p.key for p in arguments.places if self.gazetteer.places[p.key].kind != "country"]
             if self._fits(state, frame, arguments, places or list(record.places), token):
                 fitting = (frame, arguments, places)
