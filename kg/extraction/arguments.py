@@ -61,11 +61,9 @@ class Anchors:
 
     def head(self, start: int, end: int) -> Token | None:
         """The token heading article tokens [start, end): the one whose head lies outside them."""
-        tokens = self.parsed.covering(start, end)
-        if not tokens:
-            return None
-        inside = {t.i for t in tokens}
-        return next((t for t in tokens if t.head.i not in inside or t.head is t), tokens[-1])
+        heads = self.parsed.heads(start, end)
+        tokens = heads or self.parsed.covering(start, end)
+        return heads[0] if heads else tokens[-1] if tokens else None
 
 
 @dataclass
@@ -73,7 +71,6 @@ class Arguments:
     """What the dependents of one trigger name, by role."""
     actors: dict[str, list[int]] = field(default_factory=dict)  # role -> actor ids, in text order
     places: list[PlaceHit] = field(default_factory=list)  # in order of preference
-    place_tokens: list[Token] = field(default_factory=list)  # the tokens that named a place role
     themes: list[PlaceHit] = field(default_factory=list)  # places the act is done to: the object, "into X"
     time: TimeHit | None = None
     count: int | None = None
@@ -328,7 +325,6 @@ class ArgumentReader:
                 places = self.places_in(token, kinds)
                 if places:
                     arguments.places.extend(p for p in places if all(p.key != q.key for q in arguments.places))
-                    arguments.place_tokens.append(token)
                     # a place the frame names by its relation is the act's; one from a locative
                     # phrase ("fighting took place near Herat") only locates it
                     if how in ("object", "subject", "of") or frame.prepositions.get(how) == "place" or how in particles:
@@ -347,7 +343,6 @@ class ArgumentReader:
                 if places and role == "affected":
                     arguments.places.extend(places)
                     arguments.themes.extend(places)
-                    arguments.place_tokens.append(token)
         arguments.time = self.time(trigger, through_verb=frame.cases is not None)
         return arguments
 

@@ -10,12 +10,11 @@ invented beyond what the text and its metadata say. The bound is kept apart from
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from kg.extraction.records import EventRecord
+from kg.extraction.sentences import headline_end
 from kg.extraction.state import DocState
 
 NOMINAL = {"NOUN", "PROPN"}
@@ -44,38 +43,25 @@ class DateBounds:
         state: DocState = doc._.kg
         if state.published is None:
             return doc
-        sentences = state.sentences(doc)
-        starts = [s.start for s in sentences]
         bound = state.published.isoformat()
-        headline_end = self._headline_end(state, sentences)
-        state.events = [self._bounded(state, event, starts, bound, headline_end) for event in state.events]
+        headline = headline_end(state, state.sentences(doc))
+        state.events = [self._bounded(state, event, bound, headline) for event in state.events]
         return doc
 
     @staticmethod
-    def _headline_end(state: DocState, sentences) -> int:
-        """Token index where a headline (a first line without final punctuation) ends; 0 if none."""
-        if not sentences:
-            return 0
-        first = sentences[0]
-        words = [w for w in state.lower[first.start:first.end] if not w.isspace()]
-        ends_line = first.end < len(state.lower) and "\n" in state.lower[first.end - 1]
-        return first.end if ends_line and words and words[-1] not in (".", "!", "?") else 0
-
-    @staticmethod
-    def _bounded(state: DocState, event: EventRecord, starts: list[int], bound: str, headline_end: int) -> EventRecord:
+    def _bounded(state: DocState, event: EventRecord, bound: str, headline: int) -> EventRecord:
         if event.time and event.time.date:
             return event
         for mention in event.mentions:
-            first = bisect_left(state.begins, mention.trigger.begin)
-            number = bisect_right(starts, first) - 1
-            parsed = state.parses.get(number)
+            first = state.token_at(mention.trigger.begin)
+            parsed = state.parses.get(state.sentence_number(first))
             token = parsed.at(first) if parsed else None
             if token is None:
                 continue
             while token.head is not token and token.head.i in range(token.i - 3, token.i + 4) and \
                     token.dep_ in ("compound", "compound:prt", "fixed", "flat"):
                 token = token.head  # the head of a multi-word trigger ("took control")
-            if told_as_done(token, first < headline_end):
+            if told_as_done(token, first < headline):
                 return EventRecord(**{**event.__dict__, "on_or_before": bound})
         return event
 

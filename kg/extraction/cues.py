@@ -3,12 +3,12 @@ denial, hypotheticals, hearsay, reporting, argument prepositions and frame condi
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from kg.errors import DataFileError
+from kg.extraction.lexicon import read_toml
 
 MODALITY = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "modality.toml"
 
@@ -39,43 +39,37 @@ class Cues:
     conditions: dict[str, frozenset[str]]
 
 
-def _words(data: dict, section: str, key: str) -> frozenset[str]:
-    try:
-        return frozenset(w.lower() for w in data[section][key])
-    except KeyError as exc:
-        raise DataFileError(f"{MODALITY}: missing [{section}] {key}", hint="compare with the shipped modality.toml") from exc
-
-
 def load(path: Path = MODALITY) -> Cues:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"{path}: {exc}", hint="fix the TOML syntax at the line named") from exc
-    except OSError as exc:
-        raise DataFileError(f"cannot read {path}: {exc.strerror}") from exc
+    data = read_toml(path)
+
+    def _words(section: str, key: str) -> frozenset[str]:
+        try:
+            return frozenset(w.lower() for w in data[section][key])
+        except KeyError as exc:
+            raise DataFileError(f"{path}: missing [{section}] {key}", hint="compare with the shipped modality.toml") from exc
+
     return Cues(
-        negators=_words(data, "negation", "words"),
-        implicatives=_words(data, "negation", "implicatives"),
-        negating_prepositions=_words(data, "negation", "prepositions"),
-        denial_verbs=_words(data, "denial", "verbs"),
-        denial_adjectives=_words(data, "denial", "adjectives"),
-        denial_nouns=_words(data, "denial", "nouns"),
-        negated_nouns=_words(data, "denial", "negated_nouns"),
-        modals=_words(data, "hypothetical", "modals"),
-        conditional_marks=_words(data, "hypothetical", "marks"),
-        wanted=_words(data, "hypothetical", "wanted"),
-        wanted_nouns=_words(data, "hypothetical", "wanted_nouns"),
-        fulfilled=_words(data, "hypothetical", "fulfilled"),
-        hearsay_adverbs=_words(data, "hearsay", "adverbs"),
-        hearsay_passives=_words(data, "hearsay", "passives"),
-        hearsay_adjectives=_words(data, "hearsay", "adjectives"),
-        reporting_verbs=_words(data, "reporting", "verbs"),
-        locative=_words(data, "arguments", "locative"),
-        scene=_words(data, "arguments", "scene"),
-        occasions=_words(data, "arguments", "occasions"),
-        simultaneous=_words(data, "arguments", "simultaneous"),
-        support=_words(data, "arguments", "support"),
+        negators=_words("negation", "words"),
+        implicatives=_words("negation", "implicatives"),
+        negating_prepositions=_words("negation", "prepositions"),
+        denial_verbs=_words("denial", "verbs"),
+        denial_adjectives=_words("denial", "adjectives"),
+        denial_nouns=_words("denial", "nouns"),
+        negated_nouns=_words("denial", "negated_nouns"),
+        modals=_words("hypothetical", "modals"),
+        conditional_marks=_words("hypothetical", "marks"),
+        wanted=_words("hypothetical", "wanted"),
+        wanted_nouns=_words("hypothetical", "wanted_nouns"),
+        fulfilled=_words("hypothetical", "fulfilled"),
+        hearsay_adverbs=_words("hearsay", "adverbs"),
+        hearsay_passives=_words("hearsay", "passives"),
+        hearsay_adjectives=_words("hearsay", "adjectives"),
+        reporting_verbs=_words("reporting", "verbs"),
+        locative=_words("arguments", "locative"),
+        scene=_words("arguments", "scene"),
+        occasions=_words("arguments", "occasions"),
+        simultaneous=_words("arguments", "simultaneous"),
+        support=_words("arguments", "support"),
         conditions={name: frozenset(w.lower() for w in words) for name, words in data.get("conditions", {}).items()},
     )
 

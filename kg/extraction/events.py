@@ -29,7 +29,7 @@ from kg.extraction.parsed_events import ParsedEvents
 from kg.extraction.places import filter_bounds
 from kg.gazetteer import most_specific
 from kg.extraction.records import EventMention, EventRecord, Participant, TextSpan
-from kg.extraction.sentences import sentence_span
+from kg.extraction.sentences import headline_end, sentence_span
 from kg.extraction.state import DocState
 from kg.ontology import kg_superclasses
 
@@ -405,12 +405,9 @@ class EventTagger:
 
     @staticmethod
     def _headline_end(state: DocState, doc) -> int:
-        """Character offset where the headline ends: a first line without final punctuation; 0 if none."""
-        first = state.sentences(doc)[0] if state.lower else None
-        if first is None or first.end >= len(state.lower) or "\n" not in state.lower[first.end - 1]:
-            return 0
-        words = [w for w in state.lower[first.start:first.end] if not w.isspace()]
-        return state.begins[first.end - 1] if words and words[-1] not in (".", "!", "?") else 0
+        """Character offset where the headline ends; 0 if there is none."""
+        end = headline_end(state, state.sentences(doc))
+        return state.begins[end - 1] if end else 0
 
     def _nominal_reference(self, state: DocState, span) -> bool:
         """'the killing', 'the fighting': a definite nominal trigger - a noun phrase inside another

@@ -3,7 +3,6 @@ role each grammatical relation gives; `frames_for(token)` finds the frames a par
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from spacy.tokens import Token
 
 from kg.errors import DataFileError
 from kg.extraction.inflection import noun_forms, verb_forms
+from kg.extraction.lexicon import read_toml
 from kg.gazetteer import PLACE_CLASS
 from kg.vocab import ACTOR_CLASSES, EVENT_TYPES
 
@@ -115,13 +115,7 @@ def _check_role(value, path: Path, index: int, name: str) -> str:
 
 
 def load(path: Path = TRIGGERS) -> TriggerLexicon:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"{path}: {exc}", hint="fix the TOML syntax at the line named") from exc
-    except OSError as exc:
-        raise DataFileError(f"cannot read {path}: {exc.strerror}") from exc
+    data = read_toml(path)
     frames: list[Frame] = []
     for index, raw in enumerate(data.get("frame", []), start=1):
         where = f"{path}: frame #{index}"

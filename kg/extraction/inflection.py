@@ -7,11 +7,10 @@ harmless: the forms only choose which sentences are worth parsing, and the parse
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
-from kg.errors import DataFileError
+from kg.extraction.lexicon import read_toml
 
 TABLE = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "inflections.toml"
 VOWELS = set("aeiou")
@@ -19,11 +18,7 @@ VOWELS = set("aeiou")
 
 @cache
 def irregular(path: Path = TABLE) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(f"{path}: {exc}", hint="fix the TOML at the line named") from exc
+    data = read_toml(path)
     return ({k: tuple(v) for k, v in data.get("verbs", {}).items()}, dict(data.get("nouns", {})))
 
 

@@ -85,7 +85,8 @@ class Lexicon:
     list_reach: tuple[int, int] = (4, 15)
 
 
-def _read(path: Path) -> dict:
+def read_toml(path: Path) -> dict:
+    """A lexicon data file, or a DataFileError naming it (and the line of a syntax error)."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -104,7 +105,7 @@ def _position(value: str, path: Path, index: int, name: str) -> str:
 
 def _triggers(path: Path) -> tuple[Trigger, ...]:
     triggers = []
-    for index, raw in enumerate(_read(path).get("trigger", []), start=1):
+    for index, raw in enumerate(read_toml(path).get("trigger", []), start=1):
         if raw.get("type") not in EVENT_TYPES:
             raise DataFileError(f"{path}: trigger #{index} has type {raw.get('type')!r}", hint=f"use one of {list(EVENT_TYPES)}")
         if not raw.get("phrases") and not raw.get("patterns"):
@@ -149,12 +150,12 @@ def plural(title: str) -> str:
 
 
 def load(directory: Path = LEXICON_DIR) -> Lexicon:
-    language = _read(directory / "language.toml")
+    language = read_toml(directory / "language.toml")
     for noun, kind in language.get("places", {}).get("set_kinds", {}).items():
         if kind not in PLACE_CLASS:
             raise DataFileError(f"{directory / 'language.toml'}: [places] set_kinds {noun} = {kind!r}",
                                 hint=f"use one of {sorted(PLACE_CLASS)}")
-    actors = _read(directory / "actors.toml")
+    actors = read_toml(directory / "actors.toml")
     try:
         descriptors = actors["descriptors"]
         titles = actors["titles"]

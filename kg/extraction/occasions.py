@@ -9,8 +9,6 @@ from the events of the few sentences before, and never across another time expre
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -29,11 +27,10 @@ class PassageTimes:
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
         sentences = state.sentences(doc)
-        starts = [s.start for s in sentences]
         events = sorted(state.events, key=lambda e: e.trigger.begin)
         out, dated = [], []  # dated: (sentence number, time) of events with a day, in text order
         for event in events:
-            number = bisect_left(starts, bisect_left(state.begins, event.trigger.begin) + 1) - 1
+            number = state.sentence_number(state.token_at(event.trigger.begin))
             if event.time and event.time.date:
                 dated.append((number, event.time))
             elif dated and self._refers_back(state, sentences[number]) and number - dated[-1][0] <= SENTENCES_BACK \

@@ -16,7 +16,6 @@ told twice.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable
 
 from spacy.tokens import Token
@@ -68,13 +67,15 @@ class ParsedEvents:
         anchors = Anchors(state, parsed, sent.start, sent.end)
         triggers = [(t, f) for t in parsed.doc if (f := self.lexicon.frames_for(t))]
         reader = ArgumentReader(state, anchors, self.cues, self.gazetteer, {t.i for t, _ in triggers})
+        frames_at = {t.i: f for t, f in triggers}
         kept = []
         for record in records:
             token = self._token_of(state, parsed, record)
             status = modality_module.read(token, self.cues) if token is not None else None
             if status is None or status.status == modality_module.FACT or record.type == "Statement":
                 # (a statement is an act of saying: what it says may be wanted or denied, the saying is not)
-                kept.append(self._completed(state, record, token, reader) if token is not None else record)
+                kept.append(self._completed(state, record, token, frames_at.get(token.i, []), reader)
+                            if token is not None else record)
             elif status.status == modality_module.DENIED:
                 state.denied.append(record)
                 state.dropped.append(f"{record.type} {record.trigger.text!r} at {record.trigger.begin}: "
@@ -124,13 +125,8 @@ class ParsedEvents:
                 continue
             if not self._fits(state, frame, arguments, places, token):
                 continue
-            participants = []
-            for role, actors in arguments.actors.items():
-                for actor in actors:
-                    if all(p.actor != actor for p in participants):
-                        participants.append(Participant(actor, ROLE_NAMES[role]))
             prop = COUNT_PROPERTY.get(frame.type)
-            common = dict(type=frame.type, mentions=(mention((start, end)),), participants=tuple(participants),
+            common = dict(type=frame.type, mentions=(mention((start, end)),), participants=self._participants(arguments),
                           time=arguments.time.value if arguments.time else None,
                           counts=((prop, arguments.count),) if prop and arguments.count else ())
             inner = self.gazetteer.innermost(places)
@@ -200,7 +196,8 @@ class ParsedEvents:
                                               for t in token.subtree)
         return bool(near & words)
 
-    def _completed(self, state: DocState, record: EventRecord, token: Token, reader: ArgumentReader) -> EventRecord:
+    def _completed(self, state: DocState, record: EventRecord, token: Token, frames: list[Frame],
+                   reader: ArgumentReader) -> EventRecord:
         """`record` as its parse reads it: of the type of the first frame its arguments fit when no
         frame of its own type does ("captured a Taliban leader": an arrest, not a capture), with the
         place and the day its clause gives when the phrases found none ("detained two suspects
@@ -209,7 +206,6 @@ class ParsedEvents:
             time = reader.time(token)
             if time is not None and time.value.date:
                 record = EventRecord(**{**record.__dict__, "time": time.value})
-        frames = self.lexicon.frames_for(token)
         if not frames:
             return record
         fitting = None
@@ -224,31 +220,35 @@ class ParsedEvents:
         frame, arguments, places = fitting
         changes: dict = {}
         if not related(frame.type, record.type):
-            participants = [Participant(a, ROLE_NAMES[role]) for role, actors in arguments.actors.items() for a in actors]
-            changes.update(type=frame.type, participants=tuple(participants) or record.participants)
+            changes.update(type=frame.type, participants=self._participants(arguments) or record.participants)
         if not record.places and places:
             changes["places"] = tuple(self.gazetteer.innermost(places))
-        known = [(role, a) for role, actors in arguments.actors.items() for a in actors
-                 if state.actors[a].name or state.actors[a].cls not in ("Person", "Group")
-                 or state.actors[a].positions and state.actors[a].cls == "Person"]
+        known = self._participants(arguments, keep=lambda a: state.actors[a].name or state.actors[a].cls not in (
+            "Person", "Group") or state.actors[a].positions and state.actors[a].cls == "Person")
         if not record.participants and known:
             # ("district chief Mr X together with 23 police himself to the Taliban surrendered"): the
             # named, the office holders and the organisations the parse finds
-            changes["participants"] = tuple(Participant(a, ROLE_NAMES[role]) for role, a in known)
+            changes["participants"] = known
         return EventRecord(**{**record.__dict__, **changes}) if changes else record
+
+    @staticmethod
+    def _participants(arguments: Arguments, keep=lambda actor: True) -> tuple[Participant, ...]:
+        """The actors the arguments name, each once, in the first role it fills."""
+        found: list[Participant] = []
+        for role, actors in arguments.actors.items():
+            for actor in actors:
+                if keep(actor) and all(p.actor != actor for p in found):
+                    found.append(Participant(actor, ROLE_NAMES[role]))
+        return tuple(found)
 
     # --- bookkeeping ----------------------------------------------------------------------------------
     @staticmethod
     def _token_of(state: DocState, parsed, record: EventRecord) -> Token | None:
         """The parsed token heading the trigger of `record` (a verb or noun of it)."""
-        first = bisect_left(state.begins, record.trigger.begin)
-        last = bisect_left(state.begins, record.trigger.end)
-        tokens = parsed.covering(first, max(last, first + 1))
-        if not tokens:
-            return None
-        inside = {t.i for t in tokens}
-        heads = [t for t in tokens if t.head.i not in inside or t.head is t]
-        return next((t for t in heads if t.pos_ in ("VERB", "NOUN", "PROPN")), heads[0] if heads else tokens[0])
+        first = state.token_at(record.trigger.begin)
+        end = max(state.token_at(record.trigger.end), first + 1)
+        heads = parsed.heads(first, end) or parsed.covering(first, end)[:1]
+        return next((t for t in heads if t.pos_ in ("VERB", "NOUN", "PROPN")), heads[0] if heads else None)
 
     def _nested(self, a: str, b: str) -> bool:
         """Is one place the other or inside it (a city and its province)?"""

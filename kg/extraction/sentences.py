@@ -24,7 +24,8 @@ LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
 
 
 def is_line_break(word: str) -> bool:
-    return any(mark in word for mark in LINE_BREAKS)
+    # (the tokenizer keeps whitespace apart, so only whitespace tokens are worth the search)
+    return word.isspace() and any(mark in word for mark in LINE_BREAKS)
 
 
 def sentence_starts(words: list[str], is_punct: list[int]) -> list[int]:
@@ -48,6 +49,15 @@ def sentence_starts(words: list[str], is_punct: list[int]) -> list[int]:
                 starts.append(i + 1)
             seen_final = False
     return starts
+
+
+def headline_end(state, sentences) -> int:
+    """Token index where the headline ends: a first line without final punctuation; 0 if none."""
+    first = sentences[0] if state.lower else None
+    if first is None or first.end >= len(state.lower) or "\n" not in state.lower[first.end - 1]:
+        return 0
+    words = [w for w in state.lower[first.start:first.end] if not w.isspace()]
+    return first.end if words and words[-1] not in (".", "!", "?") else 0
 
 
 @Language.component("kg_sentences")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -61,6 +61,7 @@ class DocState:
     begins: list[int] = field(default_factory=list)  # character offset of each token
     ends: list[int] = field(default_factory=list)  # character offset just after each token
     _sentences: list[Sentence] | None = None
+    _sentence_starts: list[int] = field(default_factory=list)  # for `sentence_number`
     places: list[PlaceHit] = field(default_factory=list)
     actors: dict[int, ActorRef] = field(default_factory=dict)
     actor_hits: list[ActorHit] = field(default_factory=list)
@@ -95,6 +96,16 @@ class DocState:
         if self._sentences is None:
             self._sentences = [Sentence(s.start, s.end) for s in doc.sents]
         return self._sentences
+
+    def token_at(self, char: int) -> int:
+        """The token starting at character offset `char` (or the first one after it)."""
+        return bisect_left(self.begins, char)
+
+    def sentence_number(self, token: int) -> int:
+        """The number of the sentence holding token `token`, once the sentences are read."""
+        if len(self._sentence_starts) != len(self._sentences):
+            self._sentence_starts = [s.start for s in self._sentences]
+        return bisect_right(self._sentence_starts, token) - 1
 
     def char_span(self, start: int, end: int) -> tuple[int, int]:
         """Character offsets of tokens [start, end)."""

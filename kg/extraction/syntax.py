@@ -50,6 +50,13 @@ class ParsedSentence:
             return []
         return list(self.doc[first.i:last.i + 1])
 
+    def heads(self, start: int, end: int) -> list[Token]:
+        """The tokens standing for article tokens [start, end) whose head lies outside them (none
+        when the span holds the sentence's root: callers then take a token of the span)."""
+        tokens = self.covering(start, end)
+        inside = {t.i for t in tokens}
+        return [t for t in tokens if t.head.i not in inside]
+
 
 def _name_like(texts: list[str]) -> bool:
     """Do these token texts spell one name ("Sar", "-", "e", "-", "Pul"; "August", "9", ",", "2021")?"""
