@@ -51,6 +51,8 @@ PROVINCE_SPELLINGS = {"paktya": "paktia", "sar_e_pul": "sar-e pol", "sar-e pul":
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 DATELINE = re.compile(r"\((?P<month>[A-Z][a-z]+)\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?\)")
+# the releases without a dateline open with their day in the title: "Feb. 20: Afghan-ISAF Forces ..."
+TITLE_DAY = re.compile(r"^(?P<month>[A-Z][a-z]+)\.? (?P<day>\d{1,2}):")
 RELEASE = re.compile(r"(?P<year>20\d\d)-(?P<month>\d\d)-")
 
 
@@ -66,15 +68,15 @@ class Release:
 
 
 def _published(text: str) -> dt.date | None:
-    """The dateline's day: "KABUL, Afghanistan (Jan. 25, 2013)"; a year left out comes from the
-    release number ("2010-09-CA-005")."""
-    match = DATELINE.search(text[:1500])
+    """The dateline's day: "KABUL, Afghanistan (Jan. 25, 2013)", or the title's ("June 20: ..."); a
+    year left out comes from the release number ("2010-09-CA-005")."""
+    match = DATELINE.search(text[:1500]) or TITLE_DAY.match(text)
     if not match:
         return None
     month = MONTHS.get(match["month"][:3].lower())
-    year = match["year"]
+    year = match.groupdict().get("year")
     if year is None:
-        number = RELEASE.search(text[:60])
+        number = RELEASE.search(text[:400])
         year = number["year"] if number else None
     if month is None or year is None:
         return None

@@ -1,7 +1,7 @@
 """`kg evaluate`: the scorer on hand-made cases, and the extraction measured against every gold set.
 
 The floors below are a ratchet at the level measured when they were last raised, so a change that
-makes extraction worse fails CI; raise them as extraction improves. The held-out, unseen and fresh
+makes extraction worse fails CI; raise them as extraction improves. The held-out, unseen, fresh and blind
 sets' floors are far lower than the seeds': they measure extraction on phrasing it was not written
 for, and are the figures to trust.
 """
@@ -21,9 +21,11 @@ FLOORS = {  # gold set -> (events F1, persons-with-roles F1, places F1, denied e
     # persons 0.897: an unnamed "the commanders" of a headline event read from the parse counts as a person
     "own": (0.89, 0.89, 0.99, 0),
     "heldout": (0.72, 0.85, 0.97, 0),
-    # written by annotators who had not seen the rules; first runs: unseen 0.412, fresh 0.439 (events F1)
-    "unseen": (0.45, 0.67, 0.94, 3),
-    "fresh": (0.43, 0.70, 0.95, 8),
+    # written by annotators who had not seen the rules; first runs: unseen 0.412, fresh 0.439, blind 0.443
+    # (events F1)
+    "unseen": (0.46, 0.67, 0.94, 2),
+    "fresh": (0.44, 0.71, 0.95, 2),
+    "blind": (0.44, 0.68, 0.94, 7),
 }
 
 

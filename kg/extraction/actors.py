@@ -433,7 +433,9 @@ class ActorTagger:
             else:
                 run = self._name_run(state, start, 1)
                 honorifics = all(text in self.lexicon.honorifics for text in texts[start:run[0]]) if run else False
-                if not run or not honorifics or run[1] - run[0] < 2:
+                # one word after a title is a name only when it is the surname of someone already
+                # named ("Governor Nasiri" after "Mohammad Dawood Nasiri"): `_person` checks that
+                if not run or not honorifics:
                     break
                 actor = self._person(state, *run)
                 if actor is None:

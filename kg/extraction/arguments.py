@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Token
 
+from kg.extraction import lexicon as lexicon_module
 from kg.extraction.actors import parse_number
 from kg.extraction.cues import Cues
 from kg.extraction.frames import REFLEXIVES, Frame
@@ -76,10 +78,17 @@ class Arguments:
     count: int | None = None
     object_kinds: list[str] = field(default_factory=list)
     unnamed_places: bool = False  # "captured three districts in the province": places not named
+    unnamed_people: set[str] = field(default_factory=set)  # roles filled by people nobody named ("two suspects")
 
     def add(self, role: str, actor: int) -> None:
         if role in ("agent", "affected", "surrendered_to") and actor not in self.actors.setdefault(role, []):
             self.actors[role].append(actor)
+
+
+@cache
+def people_nouns() -> frozenset[str]:
+    """The head nouns of the offices in actors.toml ("police chief" -> "chief")."""
+    return frozenset(title.split()[-1].lower() for title in lexicon_module.default().titles)
 
 
 def case_of(token: Token) -> str:
@@ -124,6 +133,7 @@ class ArgumentReader:
     def __init__(self, state: DocState, anchors: Anchors, cues: Cues, gazetteer, triggers: set[int]):
         self.state, self.anchors, self.cues, self.gazetteer = state, anchors, cues, gazetteer
         self.triggers = triggers  # doc token indices of every trigger in the sentence
+        self.people = cues.people | people_nouns()
 
     # --- mentions inside a phrase -----------------------------------------------------------------
     def actors_in(self, token: Token) -> list[int]:
@@ -149,8 +159,11 @@ class ArgumentReader:
                         if hit.descriptor and t is not conjunct:
                             continue  # "Aybak, capital of Samangan": describes Aybak
                         hits.append(self._capital(t, hit) or hit)
-                    hits.extend(h for c in t.children if c.dep_ in COORDINATED and c is not t
-                                for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
+                    if self.anchors.places.get(t.i):
+                        # "Kunduz, Zaranj and Taloqan": places listed with this one (not a phrase the
+                        # parser hung off a noun without one: "an operation in X district, Y province")
+                        hits.extend(h for c in t.children if c.dep_ in COORDINATED
+                                    for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
                     if t is not conjunct and t.dep_ in ("appos", "list") and self.anchors.places.get(t.i):
                         # "three capitals, Kunduz in the north and Zaranj in the west": the listed ones
                         hits.extend(h for c in conjuncts(t)[1:] for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
@@ -322,6 +335,7 @@ class ArgumentReader:
                     listed = self.listed_places(trigger, token)
                     arguments.places.extend(p for p in listed if all(p.key != q.key for q in arguments.places))
                     arguments.themes.extend(listed)
+                    continue  # "three districts in Ghor province": Ghor only locates the set
                 places = self.places_in(token, kinds)
                 if places:
                     arguments.places.extend(p for p in places if all(p.key != q.key for q in arguments.places))
@@ -333,6 +347,9 @@ class ArgumentReader:
             actors = self.actors_in(token)
             for actor in actors:
                 arguments.add(role, actor)
+            if not actors and role in ("agent", "affected") and how in ("subject", "object", "by") \
+                    and token.lemma_.lower() in self.people:
+                arguments.unnamed_people.add(role)
             if how == "object" and actors:
                 arguments.object_kinds.extend(self.state.actors[a].cls for a in actors)
             if role == "affected" and arguments.count is None:

@@ -28,15 +28,18 @@ class AttributionTagger:
         state: DocState = doc._.kg
         lex = self.lexicon
         lower, reporting_verbs, prefix_starts, cues = state.lower, lex.reporting_verbs, self.prefix_starts, self.cues
-        for sent in state.sentences(doc):
+        for number, sent in enumerate(state.sentences(doc)):
             if cues.isdisjoint(lower[sent.start:sent.end]):
                 continue  # one C-level test for a sentence without any cue
             for i in range(sent.start, sent.end):
                 low = lower[i]
                 if low not in cues:
                     continue  # one set look-up for most tokens
-                if low in reporting_verbs and self._reports(doc, state, i, sent.end):
-                    speaker = self._speaker_near(doc, state, i, sent.start, sent.end)
+                if low in reporting_verbs and (by_words := self._reports(doc, state, i, sent.end)) or \
+                        low in reporting_verbs and self._parsed_report(state, number, i):
+                    # (a clause found by the parse follows the verb: a name right after it is the
+                    # clause's subject, not a speaker - "says Governor Nasiri did not surrender")
+                    speaker = self._speaker_near(doc, state, i, sent.start, sent.end, after=by_words)
                     state.attributions.append(Attribution(i, speaker, low in lex.claimed))
                 elif low in prefix_starts:
                     for prefix in self.prefixes:
@@ -60,7 +63,16 @@ class AttributionTagger:
         return not following or any(lower[i] == "that" or lower[i] in AUXILIARIES or doc[i].is_punct or doc[i].is_quote
                                     for i in following)
 
-    def _speaker_near(self, doc: Doc, state: DocState, verb: int, sent_start: int, sent_end: int) -> int | None:
+    @staticmethod
+    def _parsed_report(state: DocState, number: int, verb: int) -> bool:
+        """Does the parse give the verb a reported clause ("said on Monday their fighters had
+        captured ...": a time between the verb and its clause hides it from the word test)?"""
+        parsed = state.parses.get(number)
+        token = parsed.at(verb) if parsed is not None else None
+        return token is not None and token.pos_ == "VERB" and any(c.dep_ == "ccomp" for c in token.children)
+
+    def _speaker_near(self, doc: Doc, state: DocState, verb: int, sent_start: int, sent_end: int,
+                      after: bool = True) -> int | None:
         # "..., he said": the last person named before (a salience rule)
         if verb > 0 and state.lower[verb - 1] in self.lexicon.pronouns:
             for hit in reversed(state.actor_hits):
@@ -78,7 +90,7 @@ class AttributionTagger:
                 if end <= verb and (verb - end <= 2 or quote >= sent_start):
                     return hit.actor
         # "said X", "said an AFP correspondent" ("told AFP" names the listener, "said that X ..." the content)
-        if verb + 1 < len(doc) and state.lower[verb + 1] == "that":
+        if not after or verb + 1 < len(doc) and state.lower[verb + 1] == "that":
             return None
         for hit in state.actor_hits:
             if verb < hit.start <= verb + 3 and hit.start < sent_end and state.lower[verb] != "told":

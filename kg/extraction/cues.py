@@ -22,6 +22,7 @@ class Cues:
     denial_adjectives: frozenset[str]
     denial_nouns: frozenset[str]
     negated_nouns: frozenset[str]
+    report_nouns: frozenset[str]
     modals: frozenset[str]
     conditional_marks: frozenset[str]
     wanted: frozenset[str]
@@ -36,6 +37,7 @@ class Cues:
     occasions: frozenset[str]
     simultaneous: frozenset[str]
     support: frozenset[str]
+    people: frozenset[str]
     conditions: dict[str, frozenset[str]]
 
 
@@ -56,6 +58,7 @@ def load(path: Path = MODALITY) -> Cues:
         denial_adjectives=_words("denial", "adjectives"),
         denial_nouns=_words("denial", "nouns"),
         negated_nouns=_words("denial", "negated_nouns"),
+        report_nouns=_words("denial", "references"),
         modals=_words("hypothetical", "modals"),
         conditional_marks=_words("hypothetical", "marks"),
         wanted=_words("hypothetical", "wanted"),
@@ -70,6 +73,7 @@ def load(path: Path = MODALITY) -> Cues:
         occasions=_words("arguments", "occasions"),
         simultaneous=_words("arguments", "simultaneous"),
         support=_words("arguments", "support"),
+        people=_words("arguments", "people"),
         conditions={name: frozenset(w.lower() for w in words) for name, words in data.get("conditions", {}).items()},
     )
 

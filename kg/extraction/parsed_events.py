@@ -169,7 +169,8 @@ class ParsedEvents:
     def _fits(self, state: DocState, frame: Frame, arguments: Arguments, places: list[str], token: Token) -> bool:
         """Are the frame's required roles filled, by actors of the kinds it allows, and its conditions met?"""
         for role in frame.requires:
-            if role == "place" and not places or role != "place" and not arguments.actors.get(role):
+            if role == "place" and not places or \
+                    role != "place" and not arguments.actors.get(role) and role not in arguments.unnamed_people:
                 return False
         if places and all(self.gazetteer.places[p].kind not in frame.place_kinds for p in places):
             return False
@@ -216,12 +217,26 @@ class ParsedEvents:
                 fitting = (frame, arguments, places)
                 break
         if fitting is None:
-            return record
+            # the phrases told the event; its parse may still say where, though not all of who
+            # ("arrested a senior IMU leader in X district, Y province": a leader no tagger knows)
+            # (only for acts of people: where the phrases left a capture or a casualty count without
+            # a place, that was deliberate - "three districts in Ghor", "30 killed in several provinces")
+            own = next((f for f in frames if f.type == record.type), None)
+            if own is None or record.places or record.type not in PLACE_FROM_TOPIC:
+                return record
+            arguments = self._read(reader, token, own)
+            if arguments.unnamed_places:
+                return record  # "captured three districts in Ghor province": not Ghor itself
+            places = [p.key for p in arguments.places
+                      if self.gazetteer.places[p.key].kind in own.place_kinds and self.gazetteer.places[p.key].kind != "country"]
+            return EventRecord(**{**record.__dict__, "places": tuple(self.gazetteer.innermost(places))}) if places else record
         frame, arguments, places = fitting
         changes: dict = {}
         if not related(frame.type, record.type):
             changes.update(type=frame.type, participants=self._participants(arguments) or record.participants)
-        if not record.places and places:
+        if not record.places and places and not (arguments.unnamed_places and record.type not in ONE_PLACE_PER_EVENT):
+            # ("30 civilians were killed in several provinces, including 12 in Kandahar": the
+            # places listed are the parts', not the whole's)
             changes["places"] = tuple(self.gazetteer.innermost(places))
         known = self._participants(arguments, keep=lambda a: state.actors[a].name or state.actors[a].cls not in (
             "Person", "Group") or state.actors[a].positions and state.actors[a].cls == "Person")

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # Importing the modules registers their components with spaCy.
-from kg.extraction import actors, attribution, bounds, datelines, events, occasions, places, sentences, syntax, times  # noqa: F401
+from kg.extraction import actors, attribution, bounds, contested, datelines, events, occasions, places, sentences, syntax, times  # noqa: F401
 from kg.extraction.records import ActorMention, Extraction, PlaceMention, TextSpan
 from kg.extraction.state import DocState
 from kg.errors import DataFileError
@@ -40,7 +40,7 @@ def build(config: Path = CONFIG) -> Language:
         try:
             nlp.add_pipe(name)
         except (ValueError, KeyError) as exc:
-            raise DataFileError(f"{config}: unknown component {name!r}", hint="components: kg_sentences, kg_normalise, kg_places, kg_actors, kg_times, kg_datelines, kg_syntax, kg_attribution, kg_events, kg_occasions, kg_date_bounds") from exc
+            raise DataFileError(f"{config}: unknown component {name!r}", hint="components: kg_sentences, kg_normalise, kg_places, kg_actors, kg_times, kg_datelines, kg_syntax, kg_attribution, kg_events, kg_contested, kg_occasions, kg_date_bounds") from exc
     return nlp
 
 

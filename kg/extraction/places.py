@@ -101,11 +101,22 @@ class PlaceTagger:
         anaphors = [a for a in set(anaphors) if not any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in anaphors)]
         items = [(s, e, None) for s, e in named] + sorted(anaphors)
         items.sort()
+        links = {(s, e): self._link(state, s, e, lambda s=s, e=e: self._provinces_nearby(state, named, s, e))
+                 for s, e in named}
+        # one sense per article: "Kishim district ... Kishim has not fallen" - a bare district name
+        # links where the article has named it with its kind
+        districts = {}
+        for (s, e), hit in links.items():
+            if hit is not None and self.gazetteer.places[hit.key].kind == "district":
+                bare = e - 1 if e - s > 1 and lower[e - 1] in ("district", "districts") else e
+                districts.setdefault(fold(state.span_text(s, bare)), hit.key)
         focus_province = focus_city = focus_district = focus_last = None
         previous: PlaceHit | None = None
         for start, end, anaphor in items:
             if anaphor is None:
-                hit = self._link(state, start, end, lambda s=start, e=end: self._provinces_nearby(state, named, s, e))
+                hit = links[start, end]
+                if hit is None and (key := districts.get(fold(state.span_text(start, end)))):
+                    hit = PlaceHit(start, end, key, 0.8)
             elif anaphor == "DISTRICT":
                 # the district named last, if it lies in the province the passage is about
                 same = focus_district and self.gazetteer.province_of(focus_district).key == focus_province

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from kg import gazetteer as gazetteer_module
 from kg import syntax
 from kg.extraction import frames as frames_module
 from kg.extraction.state import DocState
@@ -67,11 +68,23 @@ def _name_like(texts: list[str]) -> bool:
                for t in texts)
 
 
-def merged_names(state: DocState, start: int, end: int) -> dict[int, int]:
-    """start -> end of the multi-token names inside [start, end) to parse as one token each."""
+def _spelt_as_name(texts: list[str]) -> str:
+    return " ".join(t[:1].upper() + t[1:] for t in texts if not t.isspace()).replace(" ,", ",").replace(" - ", "-")
+
+
+def merged_names(state: DocState, start: int, end: int, gazetteer=None) -> dict[int, int]:
+    """start -> end of the multi-token names inside [start, end) to parse as one token each: names
+    the taggers found, a place with its kind ("Zarghun Shahr district") and a place with the place
+    that contains it in apposition ("Bala Boluk district, Farah province"), which the parser
+    otherwise reads as a list of the clause's arguments."""
     names: dict[int, int] = {}
     taken: set[int] = set()
-    hits = [(h.start, h.end) for h in state.within("places", start, end)]
+    places = state.within("places", start, end)
+    place_spans = {(h.start, h.end) for h in places}
+    if gazetteer is not None:
+        place_spans |= {(a.start, b.end) for a, b in zip(places, places[1:])
+                        if state.lower[a.end:b.start] == [","] and b.end <= end and gazetteer.contains(b.key, a.key)}
+    hits = list(place_spans)
     hits += [(h.start, h.end) for h in state.within("actor_hits", start, end)]
     hits += [(h.start, h.end) for h in state.within("times", start, end)]
     for first, last in sorted(hits, key=lambda b: b[0] - b[1]):  # longest first
@@ -79,7 +92,8 @@ def merged_names(state: DocState, start: int, end: int) -> dict[int, int]:
             first += 1
         if last - first < 2 or last > end or taken.intersection(range(first, last)):
             continue
-        if any(state.lower[i].isspace() for i in range(first, last)) or not _name_like(state.texts[first:last]):
+        if any(state.lower[i].isspace() for i in range(first, last)) or not _name_like(state.texts[first:last]) \
+                and not (state.texts[first][:1].isupper() and (first, last) in place_spans):
             continue
         names[first] = last
         taken.update(range(first, last))
@@ -87,8 +101,9 @@ def merged_names(state: DocState, start: int, end: int) -> dict[int, int]:
 
 
 class SyntaxParser:
-    def __init__(self, nlp: Language, lexicon=None, model=None, batch_size: int = 64):
+    def __init__(self, nlp: Language, lexicon=None, model=None, batch_size: int = 64, gazetteer=None):
         self.model = model or syntax.load()
+        self.gazetteer = gazetteer or gazetteer_module.default()
         self.cues = (lexicon or frames_module.default()).cue_forms
         self.batch_size = batch_size
 
@@ -104,7 +119,7 @@ class SyntaxParser:
         chosen, docs = [], []
         for number in self.sentences_to_parse(doc, state):
             sent = sentences[number]
-            names = merged_names(state, sent.start, sent.end)
+            names = merged_names(state, sent.start, sent.end, self.gazetteer)
             spans, i = [], sent.start
             while i < sent.end:
                 if state.lower[i].isspace():
@@ -115,7 +130,9 @@ class SyntaxParser:
                 i = stop
             if not spans:
                 continue
-            words = [text[begins[a]:ends[b - 1]] for a, b in spans]
+            # a merged name is spelt as one ("Yangi Qala District"): a lower-case word inside it
+            # ("district", "province") makes the tagger read it as anything but a proper noun
+            words = [text[begins[a]:ends[b - 1]] if b - a == 1 else _spelt_as_name(state.texts[a:b]) for a, b in spans]
             spaces = [ends[a[1] - 1] < begins[b[0]] for a, b in zip(spans, spans[1:])] + [False]
             chosen.append((number, spans))
             docs.append(Doc(self.model.vocab, words=words, spaces=spaces))

@@ -1,0 +1,153 @@
+"""Claims denied after they were told: a denial that does not repeat what it denies.
+
+"Unconfirmed posts on social media say Kishim district has also fallen. ... The district governor
+tells us the reports are false." / "The Taliban said their fighters had captured Kaldar. The
+Defence Ministry rejected the claims." The event was told on someone's word in one sentence and
+denied, by a reference back to that word ("the claims", "those posts", "this"), in a later one. The
+sentence-level readers cannot see this; this component moves such claims to the denied events, so
+a denied claim is never stated as a fact. It also does so for a claim that a later (or earlier)
+sentence denies outright with the same type and place ("Some reports say the governor surrendered.
+... The governor's office says he did not surrender").
+
+Only events told on someone's word are moved: what the article asserts in its own voice stays,
+even when someone denies it.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import gazetteer as gazetteer_module
+from kg.extraction import cues as cues_module
+from kg.extraction.inflection import noun_forms, verb_forms
+from kg.extraction.parsed_events import related
+from kg.extraction.records import EventRecord
+from kg.extraction.state import DocState
+
+DEMONSTRATIVES = {"the", "this", "that", "these", "those", "such", "their", "his", "its", "her", "both"}
+PRONOUNS = {"this", "that", "it"}
+CONTENT_OPENERS = {"that", "of", "on", "about", "saying", "claiming", "suggesting", "which"}
+SENTENCES_BACK = 4  # a live blog's correction follows its report within a few entries
+
+
+class ContestedClaims:
+    def __init__(self, cues=None, gazetteer=None):
+        cues = cues or cues_module.default()
+        self.gazetteer = gazetteer or gazetteer_module.default()
+        self.denial_verbs = {f for lemma in cues.denial_verbs for f in verb_forms(lemma)}
+        self.denials = self.denial_verbs | \
+            {f for lemma in cues.denial_nouns for f in noun_forms(lemma)} | set(cues.denial_adjectives)
+        self.negated_nouns = set(cues.negated_nouns)
+        self.negators = set(cues.negators)
+        self.references = {f for lemma in cues.report_nouns for f in noun_forms(lemma)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        state: DocState = doc._.kg
+        if not state.events:
+            return doc
+        sentences = state.sentences(doc)
+        numbered = [(state.sentence_number(state.token_at(e.trigger.begin)), e) for e in state.events]
+        on_word = {id(e) for n, e in numbered if self._on_word(state, sentences[n], e)}
+        hearsay = {id(e) for _, e in numbered if any(m.modality != "Asserted" for m in e.mentions)}
+        contested: dict[int, str] = {}  # id of the event -> why
+        # "officials reject reports that fighters executed 20 civilians", "Taliban reject Rukha
+        # killings reports": the parse of a headline's present tense ("reject", "rejects") often
+        # misses the verb; the words still say it
+        reports = {n: self._denied_reports(state, sentences[n]) for n in {n for n, _ in numbered}}
+        for n, e in numbered:
+            trigger = state.token_at(e.trigger.begin)
+            if any(start <= trigger < end for start, end in reports[n]):
+                contested[id(e)] = "inside a report its sentence denies"
+        denied_in = {state.sentence_number(state.token_at(d.trigger.begin)) for d in state.denied}
+        for number, sent in enumerate(sentences):
+            # (a denial with a content of its own - "deny that their fighters killed ..." - denies that)
+            if number in denied_in or not self._retracts(state, sent.start, sent.end):
+                continue
+            places = [h.key for h in state.within("places", sent.start, sent.end) if not h.descriptor]
+            for back in range(number - 1, max(-1, number - 1 - SENTENCES_BACK), -1):
+                if back in denied_in:
+                    break  # ("The Taliban deny that ... . '...', he said, calling the reports propaganda")
+                claims = [e for n, e in numbered if n == back and id(e) in on_word
+                          and (not places or self._near(e.places, places))]
+                if claims:
+                    why = f"denied by a later sentence referring back to it (at {state.begins[sent.start]})"
+                    contested.update((id(e), why) for e in claims)
+                    break
+        for denied in state.denied:
+            # a correction: another sentence denies the same happening outright, at the same place or
+            # of the same person ("Some reports say the governor surrendered. ... He did not surrender")
+            where = state.sentence_number(state.token_at(denied.trigger.begin))
+            who = {p.actor for p in denied.participants if state.actors[p.actor].cls == "Person"}
+            contested.update((id(e), f"contradicted by a denial at {denied.trigger.begin}") for n, e in numbered
+                             if n != where and id(e) in hearsay and e.type == denied.type and (
+                                 set(e.places) & set(denied.places) or who & {p.actor for p in e.participants}))
+        if contested:
+            state.denied.extend(e for e in state.events if id(e) in contested)
+            state.dropped.extend(f"{e.type} {e.trigger.text!r} at {e.trigger.begin}: a claim {contested[id(e)]}"
+                                 for e in state.events if id(e) in contested)
+            state.events = [e for e in state.events if id(e) not in contested]
+        return doc
+
+    @staticmethod
+    def _on_word(state: DocState, sent, event: EventRecord) -> bool:
+        """Is the event told on someone's word: a claim, hearsay, or a report in its sentence?"""
+        if any(m.modality != "Asserted" or m.according_to is not None for m in event.mentions):
+            return True
+        return any(sent.start <= a.verb < sent.end for a in state.attributions)
+
+    def _retracts(self, state: DocState, start: int, end: int) -> bool:
+        """Does tokens [start, end) deny what was told before, by referring back to it ("the reports
+        are false", "rejected the claims", "there is no truth in this", "That was wrong")?"""
+        lower = state.lower[start:end]
+        denial = [i for i, w in enumerate(lower) if w in self.denials or w in self.negated_nouns
+                  and any(n in self.negators for n in lower[max(0, i - 2):i])]
+        if not denial:
+            return False
+        for i, word in enumerate(lower):
+            if word in self.references and any(d in DEMONSTRATIVES for d in lower[max(0, i - 3):i]) \
+                    and (i + 1 >= len(lower) or lower[i + 1] not in CONTENT_OPENERS and lower[i + 2:i + 3] != ["that"]):
+                return True  # ("the reports that ...", "reports of ...": they say what they deny)
+            # "That was wrong.", "There is no truth in this."
+            if word in PRONOUNS and any(abs(i - d) <= 3 for d in denial) and (i + 1 >= len(lower) or lower[i + 1] in (".", "was", "is", "were")):
+                return True
+        return False
+
+    def _denied_reports(self, state: DocState, sent) -> list[tuple[int, int]]:
+        """Token ranges of what a denial of reports in `sent` says: "reject reports that <...>" (up
+        to a clause of the denier's own: ", saying ..."), "reject <Rukha killings> reports", "the
+        news that <...> rejected"."""
+        lower, found = state.lower, []
+        # "But the rumours that the Faizabad city also was fallen, the security commander rejected":
+        # the verb at the end, as machine translation from a verb-final language leaves it
+        for j in range(sent.start, sent.end - 2):
+            if lower[j] in self.references and lower[j + 1] == "that":
+                denial = next((k for k in range(j + 2, sent.end) if lower[k] in self.denial_verbs), None)
+                if denial is not None:
+                    found.append((j + 2, denial))
+        for i in range(sent.start, sent.end - 1):
+            if lower[i] not in self.denial_verbs:
+                continue
+            for j in range(i + 1, min(i + 6, sent.end)):
+                if lower[j] not in self.references:
+                    continue
+                if j + 1 < sent.end and lower[j + 1] == "that":
+                    end = next((k for k in range(j + 2, sent.end - 1) if lower[k] == "," and (
+                        lower[k + 1].endswith("ing") or lower[k + 1] in ("and", "but", "he", "she", "they"))), sent.end)
+                    found.append((j + 2, end))
+                elif j > i + 1:
+                    found.append((i + 1, j))
+                break
+        return found
+
+    def _near(self, places: tuple[str, ...], others) -> bool:
+        """Do the two place lists name the same place, or one inside the other (or either none)?"""
+        if not places or not others:
+            return True
+        return any(a == b or self.gazetteer.contains(a, b) or self.gazetteer.contains(b, a)
+                   for a in places for b in others)
+
+
+@Language.factory("kg_contested")
+def make_contested_claims(nlp: Language, name: str):
+    return ContestedClaims()
