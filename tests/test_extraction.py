@@ -860,3 +860,46 @@ def test_occasion_told_before_dates_a_later_event(extracted):
     other = extracted("Afghan forces detained a Taliban leader in Khost province yesterday. "
                       "Two insurgents were killed in Paktia province.")
     assert [e.time.date if e.time else None for e in events_of(other, "Killing")] == [None]
+
+
+def test_extraction_a_claim_denied_by_a_later_sentence_is_no_fact(extracted):
+    # the denial refers back to the report without repeating it
+    x = extracted("Unconfirmed posts on social media say Kishim district has fallen. We are checking.\n\n"
+                  "The district governor tells us the reports are false.", published=dt.date(2021, 7, 5))
+    assert events_of(x, "CaptureOfTerritory") == []
+    assert [(d.type, d.places) for d in x.denied] == [("CaptureOfTerritory", ("district/badakhshan/kishim",))]
+    # a correction that denies the same act of the same person
+    y = extracted("The governor of Faryab, Mohammad Dawood Nasiri, fled. Some reports say Governor Nasiri "
+                  "surrendered to the Taliban in Maymana. His office says Governor Nasiri did not surrender.",
+                  published=dt.date(2021, 8, 14))
+    assert events_of(y, "Surrender") == [] and "Surrender" in {d.type for d in y.denied}
+    # what the article asserts in its own voice stays, whoever denies it later
+    z = extracted("The Taliban captured Kishim district on Sunday. The district governor says the reports are false.",
+                  published=dt.date(2021, 7, 5))
+    assert [e.places for e in events_of(z, "CaptureOfTerritory")] == [("district/badakhshan/kishim",)]
+
+
+def test_extraction_a_denial_of_reports_whatever_the_word_order(extracted):
+    headline = extracted("Taliban officials reject reports that fighters executed 20 civilians in Rukha district, "
+                         "calling them propaganda.", published=dt.date(2021, 9, 10))
+    assert events_of(headline) == [] and [d.type for d in headline.denied] == ["Killing"]
+    verb_last = extracted("The police spokesman the news that Maymana airport has fallen to the Taliban rejected.",
+                          published=dt.date(2021, 6, 22))
+    assert events_of(verb_last, "CaptureOfTerritory") == []
+
+
+def test_extraction_a_dateline_inside_a_line_is_not_the_event_place(extracted):
+    x = extracted("2011-11-S-039 For Immediate Release KABUL, Afghanistan (Nov. 23, 2011) A Haqqani network leader "
+                  "was captured by Afghan forces during an operation in Zarghun Shahr district, Paktika province, "
+                  "yesterday.", published=dt.date(2011, 11, 23))
+    (arrest,) = events_of(x, "Arrest")
+    assert arrest.places == ("district/paktika/zarghun-shahr",) and arrest.time.date == "2011-11-22"
+    assert events_of(x, "CaptureOfTerritory") == []
+
+
+def test_extraction_verbs_sharing_a_subject_share_the_phrases_after_the_last(extracted):
+    x = extracted("A combined security patrol killed an insurgent leader and detained several other insurgents during "
+                  "an operation in Bala Buluk district, Farah province, Sunday.", published=dt.date(2011, 9, 19))
+    killed = [e for e in events_of(x) if e.type in ("Killing", "Assassination")]
+    assert [(e.places, e.time.date) for e in killed] == [(("district/farah/bala-buluk",), "2011-09-18")]
+    assert [(e.places, e.time.date) for e in events_of(x, "Arrest")] == [(("district/farah/bala-buluk",), "2011-09-18")]

@@ -360,6 +360,16 @@ class ArgumentReader:
                 if places and role == "affected":
                     arguments.places.extend(places)
                     arguments.themes.extend(places)
+        if not arguments.places:
+            # "killed a leader and detained two others during an operation in X": where the later
+            # verb sharing the subject happened, the first did
+            for later in self._sharing(trigger):
+                for child in later.children:
+                    preposition = case_of(child)
+                    if child.i > later.i and child.dep_ in OBLIQUES and (
+                            preposition in self.cues.locative or preposition in self.cues.scene):
+                        arguments.places.extend(p for p in self.places_in(child, kinds)
+                                                if all(p.key != q.key for q in arguments.places))
         arguments.time = self.time(trigger, through_verb=frame.cases is not None)
         return arguments
 
@@ -382,6 +392,12 @@ class ArgumentReader:
         found = self._times_below(trigger)
         if found:
             return found[0]
+        for later in self._sharing(trigger):
+            # "killed an insurgent leader and detained several others during an operation ... Sunday":
+            # the phrases after the last of verbs sharing a subject are all of theirs
+            found = [t for t in self._times_below(later) if t.start > later.i]
+            if found:
+                return found[0]
         current = trigger
         for _ in range(2):
             if current.dep_ not in ("advcl", "conj", "xcomp") or current.head is current:
@@ -404,6 +420,14 @@ class ArgumentReader:
             if found:
                 return found[0]
         return None
+
+    @staticmethod
+    def _sharing(trigger: Token) -> list[Token]:
+        """Verbs coordinated after `trigger` with no subject of their own (they share its subject)."""
+        if trigger.pos_ != "VERB":
+            return []
+        return [c for c in trigger.children if c.dep_ == "conj" and c.pos_ == "VERB" and c.i > trigger.i
+                and not any(g.dep_ in ("nsubj", "nsubj:pass") for g in c.children)]
 
     def _times_below(self, top: Token, skip: Token | None = None) -> list[TimeHit]:
         published = self.state.published.isoformat() if self.state.published else None
