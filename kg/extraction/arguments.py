@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 
 from spacy.tokens import Token
 
@@ -85,10 +84,10 @@ class Arguments:
             self.actors[role].append(actor)
 
 
-@cache
-def people_nouns() -> frozenset[str]:
-    """The head nouns of the offices in actors.toml ("police chief" -> "chief")."""
-    return frozenset(title.split()[-1].lower() for title in lexicon_module.default().titles)
+def people_nouns(cues: Cues) -> frozenset[str]:
+    """The nouns that name people: the cues' own and the heads of the offices in actors.toml
+    ("police chief" -> "chief")."""
+    return cues.people | {title.split()[-1].lower() for title in lexicon_module.default().titles}
 
 
 def case_of(token: Token) -> str:
@@ -130,10 +129,11 @@ def is_passive(trigger: Token) -> bool:
 
 
 class ArgumentReader:
-    def __init__(self, state: DocState, anchors: Anchors, cues: Cues, gazetteer, triggers: set[int]):
+    def __init__(self, state: DocState, anchors: Anchors, cues: Cues, gazetteer, triggers: set[int],
+                 people: frozenset[str] = frozenset()):
         self.state, self.anchors, self.cues, self.gazetteer = state, anchors, cues, gazetteer
         self.triggers = triggers  # doc token indices of every trigger in the sentence
-        self.people = cues.people | people_nouns()
+        self.people = people  # head nouns that name people: `people_nouns(cues)`, computed once by the caller
 
     # --- mentions inside a phrase -----------------------------------------------------------------
     def actors_in(self, token: Token) -> list[int]:

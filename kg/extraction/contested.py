@@ -21,7 +21,6 @@ from spacy.tokens import Doc
 from kg import gazetteer as gazetteer_module
 from kg.extraction import cues as cues_module
 from kg.extraction.inflection import noun_forms, verb_forms
-from kg.extraction.parsed_events import related
 from kg.extraction.records import EventRecord
 from kg.extraction.state import DocState
 
@@ -47,9 +46,10 @@ class ContestedClaims:
         if not state.events:
             return doc
         sentences = state.sentences(doc)
-        numbered = [(state.sentence_number(state.token_at(e.trigger.begin)), e) for e in state.events]
-        on_word = {id(e) for n, e in numbered if self._on_word(state, sentences[n], e)}
+        numbered = [(state.sentence_of(e), e) for e in state.events]
+        # told on someone's word: hearsay or a claim, or said by someone in its sentence
         hearsay = {id(e) for _, e in numbered if any(m.modality != "Asserted" for m in e.mentions)}
+        on_word = hearsay | {id(e) for n, e in numbered if self._attributed(state, sentences[n], e)}
         contested: dict[int, str] = {}  # id of the event -> why
         # "officials reject reports that fighters executed 20 civilians", "Taliban reject Rukha
         # killings reports": the parse of a headline's present tense ("reject", "rejects") often
@@ -59,7 +59,8 @@ class ContestedClaims:
             trigger = state.token_at(e.trigger.begin)
             if any(start <= trigger < end for start, end in reports[n]):
                 contested[id(e)] = "inside a report its sentence denies"
-        denied_in = {state.sentence_number(state.token_at(d.trigger.begin)) for d in state.denied}
+        denied_at = [(state.sentence_of(d), d) for d in state.denied]
+        denied_in = {n for n, _ in denied_at}
         for number, sent in enumerate(sentences):
             # (a denial with a content of its own - "deny that their fighters killed ..." - denies that)
             if number in denied_in or not self._retracts(state, sent.start, sent.end):
@@ -68,16 +69,14 @@ class ContestedClaims:
             for back in range(number - 1, max(-1, number - 1 - SENTENCES_BACK), -1):
                 if back in denied_in:
                     break  # ("The Taliban deny that ... . '...', he said, calling the reports propaganda")
-                claims = [e for n, e in numbered if n == back and id(e) in on_word
-                          and (not places or self._near(e.places, places))]
+                claims = [e for n, e in numbered if n == back and id(e) in on_word and self._near(e.places, places)]
                 if claims:
                     why = f"denied by a later sentence referring back to it (at {state.begins[sent.start]})"
                     contested.update((id(e), why) for e in claims)
                     break
-        for denied in state.denied:
+        for where, denied in denied_at:
             # a correction: another sentence denies the same happening outright, at the same place or
             # of the same person ("Some reports say the governor surrendered. ... He did not surrender")
-            where = state.sentence_number(state.token_at(denied.trigger.begin))
             who = {p.actor for p in denied.participants if state.actors[p.actor].cls == "Person"}
             contested.update((id(e), f"contradicted by a denial at {denied.trigger.begin}") for n, e in numbered
                              if n != where and id(e) in hearsay and e.type == denied.type and (
@@ -90,11 +89,10 @@ class ContestedClaims:
         return doc
 
     @staticmethod
-    def _on_word(state: DocState, sent, event: EventRecord) -> bool:
-        """Is the event told on someone's word: a claim, hearsay, or a report in its sentence?"""
-        if any(m.modality != "Asserted" or m.according_to is not None for m in event.mentions):
-            return True
-        return any(sent.start <= a.verb < sent.end for a in state.attributions)
+    def _attributed(state: DocState, sent, event: EventRecord) -> bool:
+        """Does someone say the event: a speaker of its own, or a report in its sentence?"""
+        return any(m.according_to is not None for m in event.mentions) or \
+            any(sent.start <= a.verb < sent.end for a in state.attributions)
 
     def _retracts(self, state: DocState, start: int, end: int) -> bool:
         """Does tokens [start, end) deny what was told before, by referring back to it ("the reports

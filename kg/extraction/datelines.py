@@ -75,7 +75,7 @@ def datelines(doc: Doc) -> Doc:
             hit.descriptor = True
         state.times = [t for t in state.times if not start <= t.start < end]
         state.freeze_mentions()
-        _split(doc, state, number, [b for b in (start, end) if sent.start < b < sent.end])
+        _split(doc, sentences, number, [b for b in (start, end) if sent.start < b < sent.end])
         break
     return doc
 
@@ -92,12 +92,13 @@ def _find(state: DocState, sent: Sentence) -> tuple[int, int] | None:
     return None
 
 
-def _split(doc: Doc, state: DocState, number: int, bounds: list[int]) -> None:
-    """Start a sentence at each of `bounds`, inside sentence `number`."""
+def _split(doc: Doc, sentences: list[Sentence], number: int, bounds: list[int]) -> None:
+    """Start a sentence at each of `bounds`, inside sentence `number` of the document's `sentences`
+    (the state's own list, changed in place)."""
     if not bounds:
         return
-    sent = state._sentences[number]
+    sent = sentences[number]
     edges = [sent.start, *bounds, sent.end]
-    state._sentences[number:number + 1] = [Sentence(a, b) for a, b in zip(edges, edges[1:])]
+    sentences[number:number + 1] = [Sentence(a, b) for a, b in zip(edges, edges[1:])]
     for bound in bounds:
         doc[bound].is_sent_start = True

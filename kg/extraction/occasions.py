@@ -30,7 +30,7 @@ class PassageTimes:
         events = sorted(state.events, key=lambda e: e.trigger.begin)
         out, dated = [], []  # dated: (sentence number, time) of events with a day, in text order
         for event in events:
-            number = state.sentence_number(state.token_at(event.trigger.begin))
+            number = state.sentence_of(event)
             if event.time and event.time.date:
                 dated.append((number, event.time))
             elif dated and self._refers_back(state, sentences[number]) and number - dated[-1][0] <= SENTENCES_BACK \

@@ -23,7 +23,7 @@ from spacy.tokens import Token
 from kg.extraction import cues as cues_module
 from kg.extraction import frames as frames_module
 from kg.extraction import modality as modality_module
-from kg.extraction.arguments import Anchors, Arguments, ArgumentReader
+from kg.extraction.arguments import Anchors, Arguments, ArgumentReader, people_nouns
 from kg.extraction.frames import Frame
 from kg.extraction.records import EventMention, EventRecord, Participant
 from kg.extraction.state import DocState
@@ -53,6 +53,7 @@ class ParsedEvents:
         self.gazetteer = gazetteer
         self.lexicon = lexicon or frames_module.default()
         self.cues = cues or cues_module.default()
+        self.people = people_nouns(self.cues)
 
     # --- entry point ----------------------------------------------------------------------------------
     def review(self, state: DocState, number: int, sent, records: list[EventRecord],
@@ -66,7 +67,7 @@ class ParsedEvents:
             return records
         anchors = Anchors(state, parsed, sent.start, sent.end)
         triggers = [(t, f) for t in parsed.doc if (f := self.lexicon.frames_for(t))]
-        reader = ArgumentReader(state, anchors, self.cues, self.gazetteer, {t.i for t, _ in triggers})
+        reader = ArgumentReader(state, anchors, self.cues, self.gazetteer, {t.i for t, _ in triggers}, self.people)
         frames_at = {t.i: f for t, f in triggers}
         kept = []
         for record in records:
@@ -210,9 +211,11 @@ class ParsedEvents:
         if not frames:
             return record
         fitting = None
+        readings = {}  # frame type -> (arguments, places) of the first frame of that type, as read
         for frame in frames:
             arguments = self._read(reader, token, frame)
             places = [p.key for p in arguments.places if self.gazetteer.places[p.key].kind != "country"]
+            readings.setdefault(frame.type, (frame, arguments, places))
             if self._fits(state, frame, arguments, places or list(record.places), token):
                 fitting = (frame, arguments, places)
                 break
@@ -221,14 +224,12 @@ class ParsedEvents:
             # ("arrested a senior IMU leader in X district, Y province": a leader no tagger knows)
             # (only for acts of people: where the phrases left a capture or a casualty count without
             # a place, that was deliberate - "three districts in Ghor", "30 killed in several provinces")
-            own = next((f for f in frames if f.type == record.type), None)
-            if own is None or record.places or record.type not in PLACE_FROM_TOPIC:
+            if record.type not in readings or record.places or record.type not in PLACE_FROM_TOPIC:
                 return record
-            arguments = self._read(reader, token, own)
+            own, arguments, places = readings[record.type]
             if arguments.unnamed_places:
                 return record  # "captured three districts in Ghor province": not Ghor itself
-            places = [p.key for p in arguments.places
-                      if self.gazetteer.places[p.key].kind in own.place_kinds and self.gazetteer.places[p.key].kind != "country"]
+            places = [p for p in places if self.gazetteer.places[p].kind in own.place_kinds]
             return EventRecord(**{**record.__dict__, "places": tuple(self.gazetteer.innermost(places))}) if places else record
         frame, arguments, places = fitting
         changes: dict = {}

@@ -107,6 +107,10 @@ class DocState:
             self._sentence_starts = [s.start for s in self._sentences]
         return bisect_right(self._sentence_starts, token) - 1
 
+    def sentence_of(self, event: EventRecord) -> int:
+        """The number of the sentence holding `event`'s trigger, once the sentences are read."""
+        return self.sentence_number(self.token_at(event.trigger.begin))
+
     def char_span(self, start: int, end: int) -> tuple[int, int]:
         """Character offsets of tokens [start, end)."""
         return self.begins[start], self.ends[end - 1]
