@@ -903,3 +903,38 @@ def test_extraction_verbs_sharing_a_subject_share_the_phrases_after_the_last(ext
     killed = [e for e in events_of(x) if e.type in ("Killing", "Assassination")]
     assert [(e.places, e.time.date) for e in killed] == [(("district/farah/bala-buluk",), "2011-09-18")]
     assert [(e.places, e.time.date) for e in events_of(x, "Arrest")] == [(("district/farah/bala-buluk",), "2011-09-18")]
+
+
+@pytest.mark.parametrize(
+    "text, date",
+    [
+        ("The Taliban seized Ghazni this afternoon.", "2021-08-13"),
+        ("The Taliban seized Ghazni yesterday evening.", "2021-08-12"),
+        ("Three days ago the Taliban seized Ghazni.", "2021-08-10"),
+        ("The Taliban seized Kunduz on Sunday. Two days later they seized Ghazni.", "2021-08-10"),
+    ],
+)
+def test_extraction_relative_and_counted_days(extracted, text, date):
+    x = extracted(text, published=dt.date(2021, 8, 13))
+    (ghazni,) = [e for e in events_of(x, "CaptureOfTerritory") if e.places == ("city/ghazni",)]
+    assert ghazni.time.date == date
+
+
+def test_extraction_a_time_the_parser_hangs_on_a_phrase_still_dates_the_clause(extracted):
+    # the parser attaches "this afternoon" to the city's name; "without a fight" is no event of its own
+    x = extracted("Fighting in the south.\n\nThe Taliban took full control of Lashkar Gah this afternoon. "
+                  "The Taliban took the city of Ghazni without a fight early Friday.", published=dt.date(2021, 8, 13))
+    dates = {e.places: e.time.date if e.time else None for e in events_of(x, "CaptureOfTerritory")}
+    assert dates == {("city/lashkar-gah",): "2021-08-13", ("city/ghazni",): "2021-08-13"}
+    # but a noun inside another verb's phrase does not take that verb's time
+    y = extracted("The Taliban launched an offensive in May with the withdrawal of foreign forces.",
+                  published=dt.date(2021, 8, 13))
+    assert all(e.time is None for e in events_of(y, "Withdrawal"))
+
+
+def test_extraction_an_office_of_a_district_named_by_its_name_alone(extracted):
+    x = extracted("Fighting in Takhar.\n\nThe district governor of Chal handed over the district compound to the "
+                  "Taliban on Sunday morning.", published=dt.date(2021, 6, 21))
+    (surrender,) = events_of(x, "Surrender")
+    assert surrender.places == ("district/takhar/chal",) and surrender.time.date == "2021-06-20"
+    assert x.actor(surrender.participants[0].actor).label == "The district governor of Chal"

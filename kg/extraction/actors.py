@@ -9,7 +9,6 @@ person already named in the article ("Rahmani" -> "Mohammad Noor Rahmani").
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 from spacy.language import Language
@@ -22,20 +21,11 @@ from kg.extraction.places import DIRECTIONS, filter_bounds
 from kg.extraction.records import Position
 from kg.extraction.sentences import normalised_pattern
 from kg.extraction.state import ActorHit, DocState, PlaceHit
+from kg.extraction.numbers import parse_number
 from kg.slug import fold, slug
 
 DETERMINERS = {"a", "an", "the", "another"}
 RANKS = {"deputy", "vice", "acting", "assistant"}  # "the governor" is not the deputy governor
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "dozen": 12, "dozens": 24, "hundred": 100, "hundreds": 200, "thousand": 1000}
-DIGITS = re.compile(r"\d+")  # compiled once: parse_number is asked about many tokens
-
-
-def parse_number(text: str) -> int | None:
-    cleaned = text.replace(",", "")
-    if DIGITS.fullmatch(cleaned):
-        return int(cleaned)
-    return NUMBER_WORDS.get(text.lower())
 
 
 class ActorTagger:
@@ -299,7 +289,10 @@ class ActorTagger:
                 end = after
                 while end < n and (texts[end][:1].isupper() or texts[end] in ("'s", "’s")) and end - after < 6:
                     end += 1
-                end = self._possessed_body(state, end) or end
+                if end > after and (texts[end - 1] in ("'s", "’s") or end < n and lower[end] in self.office_bodies):
+                    # "of Afghanistan's National Assembly", "of Baharak district" (not "of Chal handed
+                    # over the district")
+                    end = self._possessed_body(state, end) or end
                 title = title + " of " + state.span_text(after, end) if end > after else title
                 for place in state.places:  # "member of Afghanistan's National Assembly": not a place argument
                     if after <= place.start < end:

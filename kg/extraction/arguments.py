@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from kg.extraction import lexicon as lexicon_module
-from kg.extraction.actors import parse_number
+from kg.extraction.numbers import parse_number
 from kg.extraction.cues import Cues
 from kg.extraction.frames import REFLEXIVES, Frame
 from kg.extraction.state import ActorHit, DocState, PlaceHit, TimeHit
@@ -156,7 +156,7 @@ class ArgumentReader:
                 hits = []
                 for t in level:
                     for hit in self.anchors.places.get(t.i, ()):
-                        if hit.descriptor and t is not conjunct:
+                        if hit.descriptor and t.i != conjunct.i:
                             continue  # "Aybak, capital of Samangan": describes Aybak
                         hits.append(self._capital(t, hit) or hit)
                     if self.anchors.places.get(t.i):
@@ -164,7 +164,7 @@ class ArgumentReader:
                         # parser hung off a noun without one: "an operation in X district, Y province")
                         hits.extend(h for c in t.children if c.dep_ in COORDINATED
                                     for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
-                    if t is not conjunct and t.dep_ in ("appos", "list") and self.anchors.places.get(t.i):
+                    if t.i != conjunct.i and t.dep_ in ("appos", "list") and self.anchors.places.get(t.i):
                         # "three capitals, Kunduz in the north and Zaranj in the west": the listed ones
                         hits.extend(h for c in conjuncts(t)[1:] for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
                 hits = [h for h in hits if self.gazetteer.places[h.key].kind in kinds]
@@ -182,7 +182,7 @@ class ArgumentReader:
         if self.gazetteer.places[hit.key].kind != "province":
             return None
         above = token.head
-        while above.dep_ in ("nmod", "compound", "appos") and above.head is not above and above.lemma_ != "capital":
+        while above.dep_ in ("nmod", "compound", "appos") and above.head.i != above.i and above.lemma_ != "capital":
             above = above.head
         if above.lemma_.lower() != "capital" or token.dep_ not in ("nmod", "compound"):
             return None
@@ -270,7 +270,7 @@ class ArgumentReader:
         """The subject a verb without one of its own shares, and whether it is the agent ("subject")
         or the one the verb is done to ("theme": "the city captured by ...")."""
         head = trigger.head
-        if trigger.dep_ == "conj" and head is not trigger:
+        if trigger.dep_ == "conj" and head.i != trigger.i:
             subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubj:pass")), None)
             if subject is not None:
                 return subject, "subject" if subject.dep_ == "nsubj" or is_passive(trigger) else "subject"
@@ -298,7 +298,7 @@ class ArgumentReader:
         ("the Taliban took control of"), the clause subject of a noun after its preposition ("the city
         came under Taliban control"), and the verb's own places and role phrases."""
         head = noun.head
-        if head is noun:
+        if head.i == noun.i:
             # a copular predicate: "Kunduz is under Taliban control" heads its own clause
             subject = next((c for c in noun.children if c.dep_ in ("nsubj", "nsubj:pass")), None)
             return [(frame.subject, subject, "subject")] if subject is not None and frame.cases else []
@@ -316,7 +316,7 @@ class ArgumentReader:
         else:
             return found
         for child in head.children:
-            if child is not noun and child.dep_ in OBLIQUES:
+            if child.i != noun.i and child.dep_ in OBLIQUES:
                 found.extend((role, token, how) for role, token, how in self._oblique(child, frame, False, set())
                              if role != frame.subject or how not in ("", "by"))
         return found
@@ -400,7 +400,7 @@ class ArgumentReader:
                 return found[0]
         current = trigger
         for _ in range(2):
-            if current.dep_ not in ("advcl", "conj", "xcomp") or current.head is current:
+            if current.dep_ not in ("advcl", "conj", "xcomp") or current.head.i == current.i:
                 break
             head = current.head
             between = current.doc[min(head.i, current.left_edge.i) + 1:max(head.i, current.i)]
@@ -413,13 +413,39 @@ class ArgumentReader:
             if found:
                 return found[0]
             current = head
-        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head is not trigger and (
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.i != trigger.i and (
                 trigger.dep_ in ("obj", "nsubj", "nsubj:pass") and trigger.head.lemma_.lower() in self.cues.support
                 or through_verb and trigger.dep_ in ("obl", "nmod")):  # "passed into Taliban control on Friday"
             found = self._times_below(trigger.head, skip=trigger)
             if found:
                 return found[0]
-        return None
+        # the parser hung the time on a phrase of the clause ("took control of Lashkar Gah this afternoon"
+        # with "afternoon" under "Lashkar Gah"): any time of the clause itself still dates it
+        found = self._clause_times(trigger)
+        return found[0] if found else None
+
+    def _clause_times(self, trigger: Token) -> list[TimeHit]:
+        """Times anywhere in the trigger's own clause, outside other clauses and other events' phrases."""
+        if trigger.pos_ not in ("VERB", "AUX") and trigger.dep_ != "ROOT":
+            # a noun inside another verb's phrase ("launched an offensive in May with the withdrawal
+            # of ...") is not done at that verb's time
+            return []
+        top = trigger
+        published = self.state.published.isoformat() if self.state.published else None
+        found, level = [], [top]
+        while level:
+            for token in level:
+                found.extend(h for h in self.anchors.times.get(token.i, ())
+                             if published is None or h.value.date is None or h.value.date <= published)
+            level = [c for t in level for c in t.children
+                     if c.dep_ not in CLAUSES and c.dep_ not in ("mark", "parataxis")
+                     # another event's phrase has its own time, but not the noun a light verb takes
+                     # ("took control ... this afternoon")
+                     and not (c.i in self.triggers and c.i != trigger.i and c.pos_ in ("NOUN", "VERB")
+                              and not (t.i == trigger.i and c.dep_ in ("obj", "nsubj:pass"))
+                              and not any(g.dep_ == "case" and g.lower_ == "without" for g in c.children))
+                     and not any(g.lower_ in TEMPORAL_SUBORDINATORS for g in c.children if g.dep_ in ("case", "mark"))]
+        return sorted(found, key=lambda h: h.start)
 
     @staticmethod
     def _sharing(trigger: Token) -> list[Token]:
@@ -439,7 +465,7 @@ class ArgumentReader:
                              if published is None or h.value.date is None or h.value.date <= published)
             if found:
                 return sorted(found, key=lambda h: h.start)
-            level = [c for t in level for c in t.children if c is not skip and (
+            level = [c for t in level for c in t.children if (skip is None or c.i != skip.i) and (
                 c.dep_ in TIME_PATH and (c.i not in self.triggers or c.pos_ not in ("NOUN", "VERB"))
                 or c.dep_ == "advcl" and c.left_edge.lower_ in self.cues.simultaneous)]
         return found

@@ -25,7 +25,7 @@ def told_as_done(trigger: Token, headline: bool) -> bool:
     ("the city, captured on ..."), a noun ("the fall of X"), or a headline's present tense? Not a
     progressive present ("are advancing on the city")."""
     verb = trigger.head if trigger.pos_ in NOMINAL and trigger.head.pos_ in ("VERB", "AUX") else trigger
-    if trigger.pos_ in NOMINAL and verb is trigger:
+    if trigger.pos_ in NOMINAL and verb.i == trigger.i:
         return True  # a noun phrase on its own: "Fall of Kunduz"
     auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "aux:pass", "cop")]
     if any(a.lemma_ == "have" for a in auxiliaries) or any("Past" in a.morph.get("Tense") for a in auxiliaries):
@@ -58,7 +58,7 @@ class DateBounds:
             token = parsed.at(first) if parsed else None
             if token is None:
                 continue
-            while token.head is not token and token.head.i in range(token.i - 3, token.i + 4) and \
+            while token.head.i != token.i and token.head.i in range(token.i - 3, token.i + 4) and \
                     token.dep_ in ("compound", "compound:prt", "fixed", "flat"):
                 token = token.head  # the head of a multi-word trigger ("took control")
             if told_as_done(token, first < headline):

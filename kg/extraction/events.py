@@ -24,7 +24,7 @@ from kg import gazetteer as gazetteer_module
 from kg.errors import DataFileError
 from kg.extraction import lexicon as lexicon_module
 from kg.extraction.lexicon import find_phrase, phrase_at
-from kg.extraction.actors import parse_number
+from kg.extraction.numbers import parse_number
 from kg.extraction.parsed_events import ParsedEvents
 from kg.extraction.places import filter_bounds
 from kg.gazetteer import most_specific

@@ -62,6 +62,9 @@ class Lexicon:
     parts_of_day: frozenset[str]
     relative_days: dict[str, int]
     anchored_days: dict[str, int]
+    day_words: frozenset[str]
+    day_directions: dict[str, int]
+    days_ago: frozenset[str]
     months: tuple[str, ...]
     armed_group_descriptors: tuple[str, ...]
     armed_group_default: str
@@ -187,6 +190,9 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             parts_of_day=frozenset(language["time"]["parts_of_day"]),
             relative_days=dict(language["time"]["relative"]),
             anchored_days=dict(language["time"].get("anchored", {})),
+            day_words=frozenset(language["time"].get("day_words", ())),
+            day_directions=dict(language["time"].get("day_directions", {})),
+            days_ago=frozenset(language["time"].get("days_ago", ())),
             months=tuple(language["time"]["months"]),
             armed_group_descriptors=tuple(descriptors["armed_group"]),
             armed_group_default=descriptors["armed_group_default"],

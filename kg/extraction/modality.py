@@ -97,7 +97,7 @@ def read(trigger: Token, cues: Cues) -> Modality:
     if (modal := _modal(trigger, cues)) is not None:
         return Modality(HYPOTHETICAL, modal.lower_, hearsay)
     current, depth = trigger, 0
-    while current.dep_ != "ROOT" and current.head is not current and depth < MAX_DEPTH:
+    while current.dep_ != "ROOT" and current.head.i != current.i and depth < MAX_DEPTH:
         relation, head = current.dep_, current.head
         lemma = head.lemma_.lower()
         depth += 1
@@ -109,7 +109,7 @@ def read(trigger: Token, cues: Cues) -> Modality:
                     return Modality(HYPOTHETICAL, modal.lower_, hearsay)
             current = head
             continue
-        if relation in CONTENT and head.pos_ not in ("NOUN", "PROPN") and current is not trigger:
+        if relation in CONTENT and head.pos_ not in ("NOUN", "PROPN") and current.i != trigger.i:
             break  # a phrase of a verb ("even as scores of soldiers ... laid down") is not its content
         if relation in COMPLEMENTS or relation in CONTENT or relation in SUBJECTS:
             if lemma in cues.denial_verbs and relation not in SUBJECTS:

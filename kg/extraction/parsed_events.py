@@ -178,7 +178,7 @@ class ParsedEvents:
         for role, kinds in (("agent", frame.agent_kinds), ("affected", frame.affected_kinds)):
             if kinds and any(state.actors[a].cls not in kinds for a in arguments.actors.get(role, ())):
                 return False
-        if frame.cases and (token.head is token or token.head.lemma_.lower() in STATES or token.head.pos_ != "VERB"):
+        if frame.cases and (token.head.i == token.i or token.head.lemma_.lower() in STATES or token.head.pos_ != "VERB"):
             return False
         if frame.support and not (token.dep_ in ("obj", "nsubj:pass") and token.head.lemma_.lower() in self.cues.support):
             return False

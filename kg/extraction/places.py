@@ -218,6 +218,8 @@ class PlaceTagger:
             cue = "city"
         elif before[-2:] == ["district", "of"] or before[-2:] == ["the", "district"]:
             cue = "district"  # "the district of Khash Rod", "the district Hazrat-e-Sultan"
+        elif before[-1:] == ["of"] and "district" in lower[max(0, start - 4):start - 1]:
+            cue = "district"  # "the district governor of Chal", "district police chief of Dand"
         else:
             cue = self._listed_kind(lower, start)
         link = link_place(self.gazetteer, candidates, cue, provinces_nearby)

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extraction import lexicon as lexicon_module
+from kg.extraction.numbers import parse_count
 from kg.extraction.records import TimeValue
 from kg.extraction.state import DocState, TimeHit
 
@@ -56,7 +57,7 @@ class TimeTagger:
                 words = phrase.split()  # a list, compared with slices of the token list as they are
                 self.phrases.setdefault(words[0], []).append((label, words))
         # the words an expression can start at or turn on; the scan skips every other token at once
-        self.cue_words = self.weekdays | self.months | set(self.phrases)
+        self.cue_words = self.weekdays | self.months | set(self.phrases) | lex.day_words
 
     def _candidates(self, lower: list[str]) -> list[tuple[str, int, int]]:
         n = len(lower)
@@ -64,6 +65,7 @@ class TimeTagger:
         year = lambda i: 0 <= i < n and lower[i].isdigit() and len(lower[i]) == 4  # noqa: E731
         found = []
         cue_words, weekdays, months, phrases = self.cue_words, self.weekdays, self.months, self.phrases
+        lex = self.lexicon
         for i, word in enumerate(lower):
             if word not in cue_words:
                 continue  # neither a weekday, a month nor the first word of a phrase: nothing below applies
@@ -83,6 +85,12 @@ class TimeTagger:
                     found.append(("MONTH_DAY", i - 1, i + 2 if year(i + 1) else i + 1))
                 if i > 0 and lower[i - 1] in ("since", "in", "until", "last", "early", "late", "mid"):
                     found.append(("SINCE", i - 1, i + 1))
+            if word in lex.day_words and i > 0 and i + 1 < n and parse_count(lower[i - 1]):
+                # "three days later" counts from the last day given; "three days ago" from publication
+                if lower[i + 1] in lex.day_directions:
+                    found.append(("COUNTED", i - 1, i + 2))
+                elif lower[i + 1] in lex.days_ago:
+                    found.append(("AGO", i - 1, i + 2))
             for label, phrase in phrases.get(word, ()):
                 if lower[i:i + len(phrase)] == phrase:
                     found.append((label, i, i + len(phrase)))
@@ -97,10 +105,10 @@ class TimeTagger:
             if start < taken:
                 continue  # keep the longest match at each position
             forward = False
-            if label == "ANCHORED":
+            if label in ("ANCHORED", "COUNTED"):
                 # "a day after taking Zaranj": a preposition before an event, so that event is the earlier one
                 forward = state.lower[end - 1] in ("after", "before") and end < len(doc) and not doc[end].is_punct
-                value = self._anchored(state, start, end, state.times, flip=forward)
+                value = self._anchored(state, start, end, self._offset(label, state.lower[start:end]), state.times, flip=forward)
             else:
                 value = self._value(label, state, start, end, published)
             if value is None:
@@ -115,10 +123,16 @@ class TimeTagger:
         return doc
 
     # The expression is tokens [start, end), read from the state's lists: Span and Token objects are costly.
-    def _anchored(self, state: DocState, start: int, end: int, earlier: list[TimeHit], flip: bool = False) -> TimeValue:
+    def _offset(self, label: str, words: list[str]) -> int:
+        """Days from the anchor: a phrase of the lexicon, or COUNT day(s) DIRECTION."""
+        if label == "ANCHORED":
+            return self.lexicon.anchored_days[" ".join(words)]
+        return parse_count(words[0]) * self.lexicon.day_directions[words[2]]
+
+    def _anchored(self, state: DocState, start: int, end: int, days: int, earlier: list[TimeHit], flip: bool = False) -> TimeValue:
         """'a day earlier': counted from the last day-precise date the text gave before it."""
         text = state.span_text(start, end)
-        days = self.lexicon.anchored_days[" ".join(state.lower[start:end])] * (-1 if flip else 1)
+        days *= -1 if flip else 1
         anchor = next((t.value for t in reversed(earlier) if t.value.precision == "DayPrecision" and t.value.date), None)
         if anchor is None:
             return TimeValue(text, None, "UnknownPrecision")
@@ -135,10 +149,10 @@ class TimeTagger:
                 return TimeValue(text, None, "UnknownPrecision")
             day = resolve_weekday(lex.weekdays.index(lower[start]), published)
             return TimeValue(text, day.isoformat(), "DayPrecision")
-        if label == "RELATIVE":
+        if label in ("RELATIVE", "AGO"):
             if published is None:
                 return TimeValue(text, None, "UnknownPrecision")
-            days = lex.relative_days[" ".join(lower[start:end])]
+            days = lex.relative_days[" ".join(lower[start:end])] if label == "RELATIVE" else parse_count(lower[start])
             return TimeValue(text, (published - dt.timedelta(days=days)).isoformat(), "DayPrecision")
         if label == "MONTH_DAY":
             tokens = range(start, end)
