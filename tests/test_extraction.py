@@ -938,3 +938,36 @@ def test_extraction_an_office_of_a_district_named_by_its_name_alone(extracted):
     (surrender,) = events_of(x, "Surrender")
     assert surrender.places == ("district/takhar/chal",) and surrender.time.date == "2021-06-20"
     assert x.actor(surrender.participants[0].actor).label == "The district governor of Chal"
+
+
+def test_extraction_a_surrender_told_in_a_relative_clause_is_where_the_office_is(extracted):
+    x = extracted("Heavy fighting continued.\n\nThe police chief of Nad Ali district, Abdul Rahman Khan, who "
+                  "surrendered to the Taliban on Sunday along with 30 policemen, spoke to reporters.",
+                  published=dt.date(2021, 8, 3))
+    (surrender,) = events_of(x, "Surrender")
+    assert surrender.places == ("district/helmand/nad-ali",) and surrender.time.date == "2021-08-01"
+    assert participant(x, surrender, "AffectedRole") == "Abdul Rahman Khan"
+
+
+def test_extraction_a_capital_named_before_its_apposition_is_the_one_taken(extracted):
+    # the parser makes "the capital of Logar province" the subject and leaves the name dangling
+    x = extracted("Heavy fighting continued.\n\nPul-i-Alam, the capital of Logar province, was taken by the "
+                  "Taliban on Friday.", published=dt.date(2021, 8, 15))
+    assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [(("city/pul-i-alam",), "2021-08-13")]
+
+
+def test_extraction_every_item_of_a_list_of_districts(extracted):
+    x = extracted("Taliban fighters took control of Kishim, Tashkan and Yaftal Sufla districts in Badakhshan "
+                  "province over the weekend.", published=dt.date(2021, 7, 5))
+    assert sorted(e.places[0] for e in events_of(x, "CaptureOfTerritory")) == [
+        "district/badakhshan/kishim", "district/badakhshan/tashkan", "district/badakhshan/yaftal-sufla"]
+    # Muqur is a district of Badghis and of Ghazni: the one beside Qadis (Badghis) is meant
+    y = extracted("The Taliban captured the districts of Qadis and Muqur last week.", published=dt.date(2021, 7, 5))
+    assert sorted(e.places[0] for e in events_of(y, "CaptureOfTerritory")) == [
+        "district/badghis/muqur", "district/badghis/qadis"]
+
+
+def test_extraction_reports_whose_predicate_denies_them(extracted):
+    x = extracted("Heavy fighting in Kandahar.\n\nPosts on social media saying that Arghandab district has been "
+                  "captured by the Taliban are completely false, the ministry said.", published=dt.date(2021, 7, 28))
+    assert events_of(x, "CaptureOfTerritory") == [] and [d.type for d in x.denied] == ["CaptureOfTerritory"]

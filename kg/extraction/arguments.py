@@ -39,6 +39,7 @@ CLAUSES = {"ccomp", "xcomp", "advcl", "acl", "acl:relcl", "parataxis", "csubj", 
 TIME_PATH = OBLIQUES | {"compound", "flat", "appos", "nummod", "amod", "case", "det", "fixed", "nmod:poss", "list",
                         "nmod:desc"}
 PLACE_SET_NOUNS = {"capital": "city", "city": "city", "town": "city", "district": "district", "province": "province"}
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 PASSIVE_MARKS = {"nsubj:pass", "aux:pass", "obl:agent"}
 DESTINATIONS = {"to", "toward", "towards", "into", "for"}
 # a clause opened by one of these has a time of its own, even when the parser hangs the word elsewhere
@@ -157,7 +158,12 @@ class ArgumentReader:
                 for t in level:
                     for hit in self.anchors.places.get(t.i, ()):
                         if hit.descriptor and t.i != conjunct.i:
-                            continue  # "Aybak, capital of Samangan": describes Aybak
+                            # "Aybak, capital of Samangan": describes Aybak; when the parser made the
+                            # apposition the argument ("Aybak" left dangling), the place it describes
+                            described = self._described(conjunct, hit)
+                            if described is not None:
+                                hits.append(described)
+                            continue
                         hits.append(self._capital(t, hit) or hit)
                     if self.anchors.places.get(t.i):
                         # "Kunduz, Zaranj and Taloqan": places listed with this one (not a phrase the
@@ -176,6 +182,15 @@ class ArgumentReader:
             if all(h.key != hit.key for h in unique):
                 unique.append(hit)
         return unique
+
+    def _described(self, noun: Token, descriptor: PlaceHit) -> PlaceHit | None:
+        """The place an apposition ("X, the capital of Y") describes, when `noun` heads the apposition
+        itself ("capital", "city", "centre") and X has no place in the tree of its own."""
+        if descriptor.head is None or noun.lemma_.lower() not in PLACE_SET_NOUNS.keys() | {"centre", "center"}:
+            return None
+        if self.anchors.places.get(noun.i):
+            return None
+        return next((p for p in self.state.places if p.start == descriptor.head and not p.descriptor), None)
 
     def _capital(self, token: Token, hit: PlaceHit) -> PlaceHit | None:
         """"the capital of Kunduz province": Kunduz city, when the province hangs off "capital"."""
@@ -221,6 +236,8 @@ class ArgumentReader:
         subject_seen = False
         for child in trigger.children:
             dep = child.dep_
+            if dep in ("nsubj", "nsubj:pass") and child.lower_ in RELATIVE_PRONOUNS:
+                child = self._antecedent(trigger, child)
             if dep == "nsubj" and frame.pos == "VERB":
                 found.append((frame.subject, child, "subject"))
                 subject_seen = True
@@ -265,6 +282,16 @@ class ArgumentReader:
         # a phrase attached to the noun after the verb, by an easy parsing mistake ("handed the city
         # [to the Taliban]"): its role is the verb's, when the frame names that preposition
         return found
+
+    def _antecedent(self, clause: Token, pronoun: Token) -> Token:
+        """What a relative pronoun stands for: the name right before it ("Abdul Rahman, who surrendered")
+        when one is there, however the parser hung the clause; else the noun the clause modifies."""
+        before = pronoun.i - 1
+        while before >= 0 and pronoun.doc[before].is_punct:
+            before -= 1
+        if before >= 0 and self.anchors.actors.get(before):
+            return pronoun.doc[before]
+        return clause.head if clause.dep_ == "acl:relcl" else pronoun
 
     def _shared_subject(self, trigger: Token) -> tuple[Token, str] | None:
         """The subject a verb without one of its own shares, and whether it is the agent ("subject")

@@ -27,6 +27,7 @@ from kg.extraction.state import DocState
 DEMONSTRATIVES = {"the", "this", "that", "these", "those", "such", "their", "his", "its", "her", "both"}
 PRONOUNS = {"this", "that", "it"}
 CONTENT_OPENERS = {"that", "of", "on", "about", "saying", "claiming", "suggesting", "which"}
+COPULAS = {"is", "are", "was", "were"}
 SENTENCES_BACK = 4  # a live blog's correction follows its report within a few entries
 
 
@@ -35,6 +36,7 @@ class ContestedClaims:
         cues = cues or cues_module.default()
         self.gazetteer = gazetteer or gazetteer_module.default()
         self.denial_verbs = {f for lemma in cues.denial_verbs for f in verb_forms(lemma)}
+        self.denial_adjectives = set(cues.denial_adjectives)
         self.denials = self.denial_verbs | \
             {f for lemma in cues.denial_nouns for f in noun_forms(lemma)} | set(cues.denial_adjectives)
         self.negated_nouns = set(cues.negated_nouns)
@@ -79,7 +81,7 @@ class ContestedClaims:
             # of the same person ("Some reports say the governor surrendered. ... He did not surrender")
             who = {p.actor for p in denied.participants if state.actors[p.actor].cls == "Person"}
             contested.update((id(e), f"contradicted by a denial at {denied.trigger.begin}") for n, e in numbered
-                             if n != where and id(e) in hearsay and e.type == denied.type and (
+                             if n != where and id(e) in on_word and e.type == denied.type and (
                                  set(e.places) & set(denied.places) or who & {p.actor for p in e.participants}))
         if contested:
             state.denied.extend(e for e in state.events if id(e) in contested)
@@ -123,6 +125,13 @@ class ContestedClaims:
                 denial = next((k for k in range(j + 2, sent.end) if lower[k] in self.denial_verbs), None)
                 if denial is not None:
                     found.append((j + 2, denial))
+            # "Reports on social media claiming that <...> are baseless": the reports' predicate denies
+            if lower[j] in self.references:
+                copula = next((k for k in range(j + 2, sent.end - 1) if lower[k] in COPULAS
+                               and any(w in self.denial_adjectives for w in lower[k + 1:k + 4])), None)
+                if copula is not None and any(w in CONTENT_OPENERS | {"claiming", "saying", "suggesting"}
+                                              for w in lower[j + 1:j + 6]):
+                    found.append((j + 1, copula))
         for i in range(sent.start, sent.end - 1):
             if lower[i] not in self.denial_verbs:
                 continue

@@ -57,6 +57,7 @@ class TriggerLexicon:
     frames: tuple[Frame, ...]
     by_head: dict[tuple[str, str], tuple[Frame, ...]]  # (lemma, "VERB"|"NOUN") -> frames in file order
     cue_forms: frozenset[str]  # every form a head can take: sentences without one are not parsed
+    verb_of_form: dict[str, str]  # a trigger verb's inflected form -> its lemma ("surrendered" -> "surrender")
 
     def frames_for(self, token: Token) -> list[Frame]:
         """The frames `token` evokes, in lexicon order: its lemma and part of speech are a frame's, and
@@ -157,11 +158,13 @@ def load(path: Path = TRIGGERS) -> TriggerLexicon:
     for frame in frames:
         by_head.setdefault((frame.lemma, frame.pos), []).append(frame)
     cues = set()
+    verb_of_form = {form: frame.lemma for frame in reversed(frames) if frame.pos == "VERB"
+                    for form in verb_forms(frame.lemma)}  # reversed: the first frame's lemma wins
     for frame in frames:
         cues |= verb_forms(frame.lemma) if frame.pos == "VERB" else noun_forms(frame.lemma)
         if frame.pos == "NOUN" and frame.lemma.endswith("ing"):
             cues.add(frame.lemma)
-    return TriggerLexicon(tuple(frames), {k: tuple(v) for k, v in by_head.items()}, frozenset(cues))
+    return TriggerLexicon(tuple(frames), {k: tuple(v) for k, v in by_head.items()}, frozenset(cues), verb_of_form)
 
 
 @cache

@@ -34,6 +34,8 @@ COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "inj
 # types whose place, when their clause names none, is the one the passage is about
 # (not violence: "his car was attacked" on the way to a city the passage names is not in that city)
 PLACE_FROM_TOPIC = {"Surrender", "Defection", "Withdrawal", "Arrest"}
+# a surrender or a defection by an official with no place of its own is where the office is
+PLACE_FROM_OFFICE = {"Surrender", "Defection"}
 STATES = {"be", "remain", "stay", "lie"}  # "is under Taliban control" tells a state, not a change
 # types of which each place is an event of its own ("took Kunduz and Zaranj": two captures)
 ONE_PLACE_PER_EVENT = {"CaptureOfTerritory"}
@@ -114,6 +116,9 @@ class ParsedEvents:
             arguments = self._read(reader, token, frame)
             places = [p.key for p in arguments.places]
             main = (arguments.actors.get("affected") or arguments.actors.get("agent") or [None])[0]
+            if not places and frame.type in PLACE_FROM_OFFICE:
+                # "the police chief of Nad Ali district surrendered": where his office is
+                places = self._office_places(state, arguments.actors.get("affected", ()))
             if not places and frame.type in PLACE_FROM_TOPIC and not arguments.unnamed_places and token.pos_ == "VERB" \
                     and main is not None and state.actors[main].cls in ("Person", "Group"):
                 # people and local groups act where the passage is; a state or an alliance does not
@@ -135,6 +140,12 @@ class ParsedEvents:
                 return [EventRecord(places=(place,), **common) for place in inner]
             return [EventRecord(places=tuple(inner), **common)]
         return []
+
+    def _office_places(self, state: DocState, actors) -> list[str]:
+        """The places of the offices the people `actors` hold (not a country: a minister's office is
+        no place of a surrender)."""
+        found = [p.place_key for a in actors for p in state.actors[a].positions if p.place_key]
+        return [k for k in dict.fromkeys(found) if self.gazetteer.places[k].kind != "country"]
 
     @staticmethod
     def _said(state: DocState, parsed, token: Token, statements) -> bool:

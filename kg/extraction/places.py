@@ -187,12 +187,21 @@ class PlaceTagger:
     def _provinces_nearby(self, state: DocState, named, start: int, end: int, window: int = 4) -> frozenset[str]:
         """Provinces that a name within a few words could be ("Arghandab district of Kandahar
         province", "Kandahar's Arghandab district")."""
-        found = set()
+        found, article = set(), set()
         for s, e in named:
-            if (s, e) != (start, end) and (end <= s <= end + window or start - window <= e <= start):
-                found |= {k for k in self.gazetteer.place_names.get(fold(state.span_text(s, e)), ())
-                          if self.gazetteer.places[k].kind == "province"}
-        return frozenset(found)
+            if (s, e) == (start, end):
+                continue
+            keys = self.gazetteer.place_names.get(fold(state.span_text(s, e)), ())
+            provinces = {k for k in keys if self.gazetteer.places[k].kind == "province"}
+            if len(keys) == 1 and not provinces:
+                # "the districts of Qadis and Muqur": a place of one sense is in its province
+                province = self.gazetteer.province_of(next(iter(keys)))
+                provinces = {province.key} if province else set()
+            if end <= s <= end + window or start - window <= e <= start:
+                found |= provinces
+            article |= provinces
+        # else the provinces the article names anywhere (a report on Badghis means its Muqur)
+        return frozenset(found or article)
 
     def _link(self, state: DocState, start: int, end: int, provinces_nearby=frozenset) -> PlaceHit | None:
         """Link the name at [start, end); `provinces_nearby()` gives the provinces named next to it,
@@ -227,14 +236,15 @@ class PlaceTagger:
             return None
         return PlaceHit(start, end, link.key, link.confidence, link.rejected)
 
-    def _shared_kind(self, state: DocState, end: int, reach: int = 4) -> str | None:
+    def _shared_kind(self, state: DocState, end: int, reach: int = 10) -> str | None:
         """The kind a plural place noun after the next name of a pair gives both ("Tulak and Shahrak
         districts"), if one stands there."""
         texts, lower = state.texts, state.lower
         i = end + 1
-        while i < len(lower) and i - end <= reach and texts[i][:1].isupper():
+        while i < len(lower) and i - end <= reach and (texts[i][:1].isupper() or lower[i] in (",", "and", "or")):
+            # "Kishim, Tashkan and Yaftal Sufla districts": through the rest of the list
             i += 1
-        return self.set_kinds.get(lower[i]) if end + 1 < i < len(lower) else None
+        return self.set_kinds.get(lower[i]) if end + 1 < i < len(lower) and texts[i - 1][:1].isupper() else None
 
     def _listed_kind(self, lower: list[str], start: int) -> str | None:
         """The kind of place a list names when the name at `start` is one of its items ("in

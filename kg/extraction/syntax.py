@@ -100,11 +100,17 @@ def merged_names(state: DocState, start: int, end: int, gazetteer=None) -> dict[
     return names
 
 
+# dependents only a predicate takes: a participle with one of them heads a clause
+PREDICATE_DEPENDENTS = {"nsubj", "nsubj:pass", "obj", "obl", "obl:agent", "aux", "aux:pass"}
+
+
 class SyntaxParser:
     def __init__(self, nlp: Language, lexicon=None, model=None, batch_size: int = 64, gazetteer=None):
         self.model = model or syntax.load()
         self.gazetteer = gazetteer or gazetteer_module.default()
-        self.cues = (lexicon or frames_module.default()).cue_forms
+        triggers = lexicon or frames_module.default()
+        self.cues = triggers.cue_forms
+        self.verb_of_form = triggers.verb_of_form
         self.batch_size = batch_size
 
     def sentences_to_parse(self, doc: Doc, state: DocState) -> list[int]:
@@ -137,8 +143,17 @@ class SyntaxParser:
             chosen.append((number, spans))
             docs.append(Doc(self.model.vocab, words=words, spaces=spaces))
         for (number, spans), parsed in zip(chosen, self.model.pipe(docs, batch_size=self.batch_size)):
+            self._verbal_participles(parsed)
             state.parses[number] = ParsedSentence(parsed, spans)
         return doc
+
+    def _verbal_participles(self, parsed: Doc) -> None:
+        """A trigger verb's participle the tagger read as an adjective but the parser gave a clause
+        ("who surrendered to the Taliban on Sunday": a subject and obliques) is the verb."""
+        for token in parsed:
+            if token.pos_ == "ADJ" and (lemma := self.verb_of_form.get(token.lower_)) and any(
+                    c.dep_ in PREDICATE_DEPENDENTS for c in token.children):
+                token.pos_, token.lemma_ = "VERB", lemma
 
 
 @Language.factory("kg_syntax")
