@@ -971,3 +971,35 @@ def test_extraction_reports_whose_predicate_denies_them(extracted):
     x = extracted("Heavy fighting in Kandahar.\n\nPosts on social media saying that Arghandab district has been "
                   "captured by the Taliban are completely false, the ministry said.", published=dt.date(2021, 7, 28))
     assert events_of(x, "CaptureOfTerritory") == [] and [d.type for d in x.denied] == ["CaptureOfTerritory"]
+
+
+def test_extraction_casualties_of_an_attack_the_parse_found_are_its_counts(extracted):
+    x = extracted("Heavy fighting in the north.\n\nA suicide car bomber struck an army checkpoint in Dihdadi district "
+                  "late on Sunday, killing five soldiers and wounding eight.", published=dt.date(2021, 8, 9))
+    (attack,) = events_of(x)
+    assert (attack.type, attack.places, dict(attack.counts).get("killed")) == ("Attack", ("district/balkh/dihdadi",), 5)
+
+
+def test_extraction_a_repelled_attack_is_the_attack(extracted):
+    x = extracted("Heavy fighting in the west.\n\nPolice repelled a Taliban assault on the district centre of Qaysar.",
+                  published=dt.date(2021, 7, 28))
+    assert [(e.type, e.places) for e in events_of(x)] == [("Attack", ("district/faryab/qaysar",))]
+    assert participant(x, events_of(x)[0], "AgentRole") == "Taliban"
+
+
+def test_extraction_fighting_told_as_a_backdrop_is_no_event_of_its_own(extracted):
+    x = extracted("Heavy fighting in Logar.\n\nThousands of people who fled the fighting in Logar have arrived in Kabul. "
+                  "More than 30,000 people have left Kunduz city since the fighting began.", published=dt.date(2021, 8, 14))
+    assert "ArmedClash" not in {e.type for e in events_of(x)[1:]}
+    assert {e.places for e in events_of(x, "Displacement")} == {("province/logar",), ("city/kunduz",)}
+    # fighting with a day of its own is told, whatever preposition brings it
+    y = extracted("Commandos still hold the city centre of Lashkar Gah after heavy fighting on Wednesday.",
+                  published=dt.date(2021, 8, 12))
+    assert [e.type for e in events_of(y)] == ["ArmedClash"]
+
+
+def test_extraction_the_speaker_is_the_person_whose_office_names_a_body(extracted):
+    x = extracted("A senior official at the Interior Ministry told us that police left their posts in Kabul city "
+                  "this afternoon.", published=dt.date(2021, 8, 15))
+    (withdrawal,) = events_of(x, "Withdrawal")
+    assert x.actor(withdrawal.according_to).label == "A senior official at the Interior Ministry"

@@ -245,7 +245,7 @@ class ActorTagger:
                 state.actor_hits.remove(owner)  # the organisation only qualifies the office here
         # right: "of/for/from PLACE", "of the province", "of the Taliban", or "of <Capitalised Body>"
         right, organisation_key = t_end, owner_key
-        if right < n and lower[right] in ("of", "for", "from", "in"):
+        if right < n and lower[right] in ("of", "for", "from", "in", "at"):
             after = right + 1 + (1 if right + 1 < n and lower[right + 1] == "the" else 0)
             while after < n and lower[after] in DIRECTIONS:
                 after += 1

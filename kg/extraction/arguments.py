@@ -353,7 +353,10 @@ class ArgumentReader:
         arguments = Arguments()
         kinds = frame.place_kinds
         particles = {w for words in frame.extras for w in words}  # "moved into the city": the particle's phrase
+        targets = []  # the phrases of whom the act is done to
         for role, token, how in self.slots(trigger, frame):
+            if how == "object" and role in ("affected", "agent"):
+                targets.append(token)
             if role == "place":
                 if how in DESTINATIONS and frame.prepositions.get(how) != "place":
                     continue
@@ -387,6 +390,13 @@ class ArgumentReader:
                 if places and role == "affected":
                     arguments.places.extend(places)
                     arguments.themes.extend(places)
+        if not arguments.places:
+            # "struck an army checkpoint in Dihdadi district": where what it was done to stood
+            for target in targets:
+                for child in target.children:
+                    if child.dep_ in ("nmod", "acl") and case_of(child) in self.cues.locative:
+                        arguments.places.extend(p for p in self.places_in(child, kinds)
+                                                if all(p.key != q.key for q in arguments.places))
         if not arguments.places:
             # "killed a leader and detained two others during an operation in X": where the later
             # verb sharing the subject happened, the first did

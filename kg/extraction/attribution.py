@@ -88,7 +88,11 @@ class AttributionTagger:
             if first <= hit.start:
                 end = max(hit.end, hit.covers_end)
                 if end <= verb and (verb - end <= 2 or quote >= sent_start):
-                    return hit.actor
+                    # "a senior official at the Interior Ministry told us": the person, not the body
+                    # inside the phrase that names the person's office
+                    outer = next((h for h in state.actor_hits if h.start < hit.start and h.end >= hit.end
+                                  and h.start >= first), None)
+                    return (outer or hit).actor
         # "said X", "said an AFP correspondent" ("told AFP" names the listener, "said that X ..." the content)
         if not after or verb + 1 < len(doc) and state.lower[verb + 1] == "that":
             return None

@@ -37,6 +37,10 @@ class Cues:
     occasions: frozenset[str]
     simultaneous: frozenset[str]
     support: frozenset[str]
+    backdrop: frozenset[str]
+    repelling: frozenset[str]
+    backdrop_types: frozenset[str]
+    backdrop_verbs: frozenset[str]
     people: frozenset[str]
     conditions: dict[str, frozenset[str]]
 
@@ -73,6 +77,10 @@ def load(path: Path = MODALITY) -> Cues:
         occasions=_words("arguments", "occasions"),
         simultaneous=_words("arguments", "simultaneous"),
         support=_words("arguments", "support"),
+        backdrop=_words("arguments", "backdrop"),
+        repelling=_words("arguments", "repelling"),
+        backdrop_types=frozenset(data["arguments"].get("backdrop_types", ())),
+        backdrop_verbs=frozenset(data["arguments"].get("backdrop_verbs", ())),
         people=_words("arguments", "people"),
         conditions={name: frozenset(w.lower() for w in words) for name, words in data.get("conditions", {}).items()},
     )

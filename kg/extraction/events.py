@@ -214,7 +214,9 @@ class EventTagger:
                 mention=lambda bounds: self._mention(state, sent, Bounds(*bounds), state.span_text(*bounds), attributions),
                 topic=lambda start, kind: (self._focus_area if kind in INDIVIDUAL_ACTS else self._focus_place)(
                     state, start, sentence_starts))
-            folded = fold_casualties(self._merge(records, frames), state.events, violent_words,
+            # (the parse may have found violence the phrases did not: "a bomber struck a checkpoint")
+            violent = violent_words or any(r.type in VIOLENCE for r in records)
+            folded = fold_casualties(self._merge(records, frames), state.events, violent,
                                      individual=lambda a: state.actors[a].cls == "Person", previous_violent=previous_violent)
             state.events.extend(self._targeted(state, folded))
             state.events.extend(self._parts(doc, state, folded, sent))

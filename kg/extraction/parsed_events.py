@@ -34,6 +34,9 @@ COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "inj
 # types whose place, when their clause names none, is the one the passage is about
 # (not violence: "his car was attacked" on the way to a city the passage names is not in that city)
 PLACE_FROM_TOPIC = {"Surrender", "Defection", "Withdrawal", "Arrest"}
+VIOLENT_ACTS_REPELLED = {"Attack"}  # what a repelling verb's object may be
+KNOWN_DETERMINERS = {"the", "this", "that", "these", "those"}
+DURATIONS = {"hour", "day", "night", "week", "month"}
 # a surrender or a defection by an official with no place of its own is where the office is
 PLACE_FROM_OFFICE = {"Surrender", "Defection"}
 STATES = {"be", "remain", "stay", "lie"}  # "is under Taliban control" tells a state, not a change
@@ -74,6 +77,9 @@ class ParsedEvents:
         kept = []
         for record in records:
             token = self._token_of(state, parsed, record)
+            if token is not None and self._backdrop(token, record.type):
+                state.dropped.append(f"{record.type} {record.trigger.text!r} at {record.trigger.begin}: a backdrop")
+                continue
             status = modality_module.read(token, self.cues) if token is not None else None
             if status is None or status.status == modality_module.FACT or record.type == "Statement":
                 # (a statement is an act of saying: what it says may be wanted or denied, the saying is not)
@@ -91,7 +97,8 @@ class ParsedEvents:
         denied_here = [r for r in state.denied if begin <= r.trigger.begin < end]
         statements = [r.trigger for r in records if r.type == "Statement"]
         for token, frames in triggers:
-            if not self._assertive(token) or self._said(state, parsed, token, statements):
+            if not self._assertive(token) or self._said(state, parsed, token, statements) or \
+                    any(self._backdrop(token, f.type) for f in frames):
                 continue
             found = self._events(state, parsed, reader, token, frames, mention, topic)
             if not found:
@@ -99,7 +106,7 @@ class ParsedEvents:
             status = modality_module.read(token, self.cues)
             for event in found:
                 if any(self._same(event, r) for r in denied_here) or \
-                        any(self._same(event, r) for r in records if id(r) in told) or \
+                        any(self._same(event, r) or self._overlap(event, r) for r in records if id(r) in told) or \
                         any(self._same(event, r) for r in kept if id(r) not in told):
                     continue
                 if status.status == modality_module.FACT:
@@ -140,6 +147,29 @@ class ParsedEvents:
                 return [EventRecord(places=(place,), **common) for place in inner]
             return [EventRecord(places=tuple(inner), **common)]
         return []
+
+    def _backdrop(self, token: Token, event_type: str) -> bool:
+        """Is the noun `token` fighting told as the backdrop of another event ("during the fighting",
+        "after two days of heavy fighting", "since the fighting began")?"""
+        if event_type not in self.cues.backdrop_types or token.pos_ not in ("NOUN", "PROPN"):
+            return False
+        # only fighting already known ("the fighting") or a span of it ("two days of fighting"):
+        # "after heavy fighting on Wednesday", "after clashes that killed five" tell fighting of their own
+        known = any(c.dep_ == "det" and c.lower_ in KNOWN_DETERMINERS for c in token.children)
+        if known and token.dep_ == "obj" and token.head.lemma_.lower() in self.cues.backdrop_verbs:
+            return True  # "fled the fighting in Logar"
+        current = token
+        for _ in range(2):
+            opened = any(c.dep_ in ("case", "mark") and c.lower_ in self.cues.backdrop for c in current.children) or \
+                current.dep_ in ("nsubj", "nsubj:pass") and any(  # "since the fighting began"
+                    c.dep_ == "mark" and c.lower_ in self.cues.backdrop for c in current.head.children)
+            if opened:
+                return known
+            if current.dep_ not in ("nmod", "compound") or current.head.i == current.i:
+                return False
+            current = current.head  # "after two days of fighting"
+            known = known or current.lemma_.lower() in DURATIONS
+        return False
 
     def _office_places(self, state: DocState, actors) -> list[str]:
         """The places of the offices the people `actors` hold (not a country: a minister's office is
@@ -203,6 +233,8 @@ class ParsedEvents:
         near = {t.lemma_.lower() for t in token.subtree} | {t.lower_ for t in token.subtree}
         clause = token.head if token.dep_ in ("xcomp", "conj") else token
         near |= {t.lemma_.lower() for t in clause.children}
+        if token.dep_ in ("acl:relcl", "acl"):
+            near.add(token.head.lemma_.lower())  # "people who fled": the clause is about its head
         if name == "unopposed":
             negated = self.cues.conditions.get("unopposed_negated", frozenset())
             return bool(near & words) or any(t.lower_ in ("without", "no") and t.head.lemma_.lower() in negated
@@ -219,6 +251,15 @@ class ParsedEvents:
             time = reader.time(token)
             if time is not None and time.value.date:
                 record = EventRecord(**{**record.__dict__, "time": time.value})
+        if token.lemma_.lower() in self.cues.repelling and record.type not in VIOLENT_ACTS_REPELLED:
+            # "the Taliban attack on the post was repelled": the attack is the event
+            for noun in token.children:
+                attack = next((f for f in self.lexicon.frames_for(noun) if f.type in VIOLENT_ACTS_REPELLED), None) \
+                    if noun.dep_ in ("obj", "nsubj:pass") else None
+                if attack is not None:
+                    arguments = self._read(reader, noun, attack)
+                    return EventRecord(**{**record.__dict__, "type": attack.type,
+                                          "participants": self._participants(arguments) or record.participants})
         if not frames:
             return record
         fitting = None
@@ -283,6 +324,12 @@ class ParsedEvents:
             return True
         province_a, province_b = self.gazetteer.province_of(a), self.gazetteer.province_of(b)
         return province_a is not None and province_a.key == b or province_b is not None and province_b.key == a
+
+    @staticmethod
+    def _overlap(event: EventRecord, other: EventRecord) -> bool:
+        """Do the two share trigger words? (the phrases' reading of a word stands: "people have fled
+        Kunduz" is a displacement, not also a withdrawal)"""
+        return event.trigger.begin < other.trigger.end and other.trigger.begin < event.trigger.end
 
     def _same(self, event: EventRecord, other: EventRecord) -> bool:
         """Does `other` already tell `event`: a related type, and the same place or no place to tell

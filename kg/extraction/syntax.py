@@ -149,11 +149,16 @@ class SyntaxParser:
 
     def _verbal_participles(self, parsed: Doc) -> None:
         """A trigger verb's participle the tagger read as an adjective but the parser gave a clause
-        ("who surrendered to the Taliban on Sunday": a subject and obliques) is the verb."""
+        ("who surrendered to the Taliban on Sunday": a subject and obliques) is the verb; and a
+        trigger verb's form has its lexicon lemma."""
         for token in parsed:
-            if token.pos_ == "ADJ" and (lemma := self.verb_of_form.get(token.lower_)) and any(
-                    c.dep_ in PREDICATE_DEPENDENTS for c in token.children):
+            lemma = self.verb_of_form.get(token.lower_)
+            if lemma is None:
+                continue
+            if token.pos_ == "ADJ" and any(c.dep_ in PREDICATE_DEPENDENTS for c in token.children):
                 token.pos_, token.lemma_ = "VERB", lemma
+            elif token.pos_ == "VERB" and token.lemma_ != lemma:
+                token.lemma_ = lemma  # the lexicon's inflections over the lemmatizer's guess ("repelled" -> "repell")
 
 
 @Language.factory("kg_syntax")
