@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.errors import DataFileError
-from kg.slug import fold, slug
+from kg.slug import fold, skeleton, slug
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 QID = re.compile(r"^Q[1-9][0-9]*$")
@@ -73,6 +73,8 @@ class Gazetteer:
     # folded surface form -> keys of every entry that has this name or alias
     place_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     actor_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # `skeleton` of each place name and alias -> keys: other transliterations of the same names
+    place_skeletons: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     capitals: dict[str, str] = field(default_factory=dict)  # province key -> its capital's key
     demonyms: dict[str, str] = field(default_factory=dict)  # lower-case demonym -> its country's key
@@ -227,6 +229,7 @@ def load(data_dir: Path = DATA_DIR) -> Gazetteer:
             gaz.capitals[place.province] = place.key
         for surface in (place.name, *place.aliases):
             gaz.place_names[fold(surface)].add(place.key)
+            gaz.place_skeletons[skeleton(surface)].add(place.key)
     for actor in gaz.actors.values():
         for surface in (actor.name, *actor.aliases):
             gaz.actor_names[fold(surface)].add(actor.key)

@@ -26,3 +26,21 @@ def slug(text: str) -> str:
     """
     # Letters of other scripts are kept (IRIs may hold them): 'BBC Русская служба' -> 'bbc-русская-служба'
     return re.sub(r"[\W_]+", "-", fold(text).replace("’", "").replace("'", "")).strip("-")
+
+
+VOWEL_SPELLINGS = str.maketrans("eoyw", "iuiu")
+
+
+@lru_cache(maxsize=1 << 14)
+def skeleton(text: str) -> str:
+    """A key that transliterations of one name share: vowels as i/a/u, q as k, no doubled letters,
+    no hyphens or spaces ('Dehdadi' and 'Dihdadi', 'Bala Boluk' and 'Bala Buluk', 'Nahr-e Saraj'
+    and 'Nahri Sarraj').
+
+    >>> skeleton("Dehdadi") == skeleton("Dihdadi"), skeleton("Bala Boluk") == skeleton("Bala Buluk")
+    (True, True)
+    >>> skeleton("Nahr-e Saraj") == skeleton("Nahri Sarraj"), skeleton("Kunduz") == skeleton("Qunduz")
+    (True, True)
+    """
+    key = re.sub(r"[^a-z0-9]", "", fold(text)).replace("q", "k").replace("ph", "f").translate(VOWEL_SPELLINGS)
+    return re.sub(r"(.)\1+", r"\1", key)

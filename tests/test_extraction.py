@@ -1003,3 +1003,27 @@ def test_extraction_the_speaker_is_the_person_whose_office_names_a_body(extracte
                   "this afternoon.", published=dt.date(2021, 8, 15))
     (withdrawal,) = events_of(x, "Withdrawal")
     assert x.actor(withdrawal.according_to).label == "A senior official at the Interior Ministry"
+
+
+def test_extraction_a_district_spelt_otherwise_than_in_the_gazetteer(extracted):
+    x = extracted("Police arrested a bomb maker in Nahr-e Saraj district of Helmand province on Sunday. Coalition "
+                  "forces detained two insurgents in Bala Boluk district, Farah province, on Monday.",
+                  published=dt.date(2011, 7, 26))
+    assert sorted(e.places[0] for e in events_of(x, "Arrest")) == ["district/farah/bala-buluk", "district/helmand/nahri-sarraj"]
+
+
+def test_extraction_casualties_of_named_violence_are_that_violence(extracted):
+    x = extracted("Security incidents.\n\nMortar fire on Sunday killed five civilians in Kunduz city.",
+                  published=dt.date(2021, 7, 27))
+    assert [(e.type, e.places, dict(e.counts)) for e in events_of(x)] == [("Attack", ("city/kunduz",), {"killed": 5})]
+    # a cause that is an event of its own already takes the dead as its count
+    y = extracted("Security incidents.\n\nHe said air force strikes had killed 27 Taliban fighters in Kunduz city on "
+                  "Sunday night.", published=dt.date(2021, 7, 27))
+    assert [(e.type, dict(e.counts)) for e in events_of(y)] == [("Airstrike", {"killed": 27})]
+
+
+def test_extraction_a_killing_is_where_the_clause_at_its_time_says(extracted):
+    x = extracted("Security incidents.\n\nOn Wednesday, gunmen shot dead Ahmad Jawid Nazari, a prosecutor, as he left "
+                  "his home in western Kabul.", published=dt.date(2021, 6, 26))
+    killings = [e for e in events_of(x) if e.type in ("Killing", "Assassination")]
+    assert [(e.places, e.time.date) for e in killings] == [(("city/kabul",), "2021-06-23")]

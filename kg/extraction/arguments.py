@@ -391,12 +391,22 @@ class ArgumentReader:
                     arguments.places.extend(places)
                     arguments.themes.extend(places)
         if not arguments.places:
-            # "struck an army checkpoint in Dihdadi district": where what it was done to stood
+            # "struck an army checkpoint in Dihdadi district", "attacked the compound of the UN mission
+            # in Herat": where what it was done to stood
+            # (a name, not "the city": deep in a description an anaphor is a weak guess)
             for target in targets:
-                for child in target.children:
-                    if child.dep_ in ("nmod", "acl") and case_of(child) in self.cues.locative:
-                        arguments.places.extend(p for p in self.places_in(child, kinds)
-                                                if all(p.key != q.key for q in arguments.places))
+                arguments.places.extend(p for p in self.places_in(target, kinds)
+                                        if not p.anaphoric and all(p.key != q.key for q in arguments.places))
+        if not arguments.places:
+            # "shot dead as he left his home in western Kabul", "killed when a bomb exploded in
+            # Kabul's Khair Khana area": a clause at the same time says where
+            for clause in trigger.children:
+                if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.cues.simultaneous
+                                                  for c in clause.children):
+                    for t in clause.subtree:
+                        if case_of(t) in self.cues.locative:
+                            arguments.places.extend(p for p in self.places_in(t, kinds)
+                                                    if all(p.key != q.key for q in arguments.places))
         if not arguments.places:
             # "killed a leader and detained two others during an operation in X": where the later
             # verb sharing the subject happened, the first did

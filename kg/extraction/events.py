@@ -281,7 +281,10 @@ class EventTagger:
             country = next((self.gazetteer.demonyms[w] for w in state.lower[left:right] if w in self.gazetteer.demonyms), None)
             places = [country] if country else places
         main = roles.get("affected") or roles.get("agent")
-        foreign = trigger.type == "Withdrawal" and any(w in self.lexicon.foreign_forces for w in state.lower[left:right])
+        # ("US" in capitals: "told us" is no foreign force)
+        foreign = trigger.type == "Withdrawal" and any(
+            w in self.lexicon.foreign_forces and (w != "us" or state.texts[i] == "US")
+            for i, w in enumerate(state.lower[left:right], start=left))
         if foreign:
             # "foreign forces began to withdraw", "the withdrawal of international troops": from the
             # country, wherever the passage is set

@@ -34,7 +34,9 @@ COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "inj
 # types whose place, when their clause names none, is the one the passage is about
 # (not violence: "his car was attacked" on the way to a city the passage names is not in that city)
 PLACE_FROM_TOPIC = {"Surrender", "Defection", "Withdrawal", "Arrest"}
-VIOLENT_ACTS_REPELLED = {"Attack"}  # what a repelling verb's object may be
+VIOLENT_ACTS_REPELLED = {"Attack"}
+CASUALTIES = {"Killing", "Injury"}
+CAUSES = {"Attack", "Airstrike"}  # violence whose casualties are its counts  # what a repelling verb's object may be
 KNOWN_DETERMINERS = {"the", "this", "that", "these", "those"}
 DURATIONS = {"hour", "day", "night", "week", "month"}
 # a surrender or a defection by an official with no place of its own is where the office is
@@ -83,7 +85,8 @@ class ParsedEvents:
             status = modality_module.read(token, self.cues) if token is not None else None
             if status is None or status.status == modality_module.FACT or record.type == "Statement":
                 # (a statement is an act of saying: what it says may be wanted or denied, the saying is not)
-                kept.append(self._completed(state, record, token, frames_at.get(token.i, []), reader)
+                kept.append(self._completed(state, record, token, frames_at.get(token.i, []), reader,
+                                            [(r.trigger.begin, r.trigger.end) for r in records if r is not record])
                             if token is not None else record)
             elif status.status == modality_module.DENIED:
                 state.denied.append(record)
@@ -147,6 +150,23 @@ class ParsedEvents:
                 return [EventRecord(places=(place,), **common) for place in inner]
             return [EventRecord(places=tuple(inner), **common)]
         return []
+
+    def _cause(self, token: Token, told: list[tuple[int, int]], begin_of: Callable[[Token], int]) -> Frame | None:
+        """The frame of violence a casualty verb's subject names ("mortar fire killed", "a bomb
+        exploded ..., killing"): a noun of an attack or an airstrike, its conditions met, that no
+        event `told` (character spans of the sentence's triggers) already stands for - those
+        take the casualties as their counts."""
+        clause = token.head if token.dep_ == "advcl" and token.head.i != token.i else token
+        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubj:pass")]
+        # ("mortar fire", "a mortar round": the weapon may be the compound)
+        for subject in subjects + [c for s in subjects for c in s.children if c.dep_ == "compound"]:
+            begin = begin_of(subject)
+            if any(b <= begin < e for b, e in told):
+                return None
+            for frame in self.lexicon.frames_for(subject):
+                if frame.type in CAUSES and frame.pos == "NOUN" and all(self._condition(w, subject) for w in frame.when):
+                    return frame
+        return None
 
     def _backdrop(self, token: Token, event_type: str) -> bool:
         """Is the noun `token` fighting told as the backdrop of another event ("during the fighting",
@@ -242,7 +262,7 @@ class ParsedEvents:
         return bool(near & words)
 
     def _completed(self, state: DocState, record: EventRecord, token: Token, frames: list[Frame],
-                   reader: ArgumentReader) -> EventRecord:
+                   reader: ArgumentReader, told: list[tuple[int, int]] = ()) -> EventRecord:
         """`record` as its parse reads it: of the type of the first frame its arguments fit when no
         frame of its own type does ("captured a Taliban leader": an arrest, not a capture), with the
         place and the day its clause gives when the phrases found none ("detained two suspects
@@ -260,6 +280,11 @@ class ParsedEvents:
                     arguments = self._read(reader, noun, attack)
                     return EventRecord(**{**record.__dict__, "type": attack.type,
                                           "participants": self._participants(arguments) or record.participants})
+        if record.type in CASUALTIES and (cause := self._cause(
+                token, told, lambda t: state.begins[reader.anchors.parsed.article(t)[0]])) is not None:
+            # "mortar fire killed five civilians", "a mortar round hit a house, killing five": the
+            # violence that killed them, with the dead as its count
+            return EventRecord(**{**record.__dict__, "type": cause.type})
         if not frames:
             return record
         fitting = None

@@ -16,10 +16,11 @@ from kg.extraction import lexicon as lexicon_module
 from kg.extraction.sentences import normalised_pattern
 from kg.extraction.state import DocState, PlaceHit
 from kg.linking import CUE_KIND, link_place
-from kg.slug import fold
+from kg.slug import fold, skeleton
 
 # Anaphors: a head noun, the words that may stand between it and "the", what it refers to, and
 # whether such a word is required ("the district centre", but not "the centre").
+VARIANT_CUES = {"district", "province", "city"}  # kind words after which a variant spelling is read
 ANAPHORS = {
     "capital": ("CAPITAL", {"provincial", "province's"}, False),
     "province": ("PROVINCE", {"entire", "whole", "same"}, False),
@@ -79,6 +80,8 @@ class PlaceTagger:
         spans = [(s, e) for _, s, e in self.names(doc)
                  if texts[s][:1].isupper() and (s in headline or not self._surname(doc, state, s))]
         named = filter_bounds(spans)
+        variants = self._spelling_variants(state, named)
+        named = sorted(named + list(variants))
         anaphors = []
         lower = state.lower
         for end, word in enumerate(lower, start=1):
@@ -101,7 +104,7 @@ class PlaceTagger:
         anaphors = [a for a in set(anaphors) if not any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in anaphors)]
         items = [(s, e, None) for s, e in named] + sorted(anaphors)
         items.sort()
-        links = {(s, e): self._link(state, s, e, lambda s=s, e=e: self._provinces_nearby(state, named, s, e))
+        links = {(s, e): variants.get((s, e)) or self._link(state, s, e, lambda s=s, e=e: self._provinces_nearby(state, named, s, e))
                  for s, e in named}
         # one sense per article: "Kishim district ... Kishim has not fallen" - a bare district name
         # links where the article has named it with its kind
@@ -148,6 +151,33 @@ class PlaceTagger:
             if province is not None:
                 focus_province = province.key
         return doc
+
+    def _spelling_variants(self, state: DocState, named: list[tuple[int, int]], reach: int = 5) -> dict:
+        """Names the gazetteer spells otherwise, recognised by their `skeleton` where a kind word
+        follows ("Dehdadi district", "Bala Boluk district", "Nahr-e Saraj district"): span -> hit,
+        for one place of that kind only, or one in a province the article names."""
+        texts, lower = state.texts, state.lower
+        covered = {i for s, e in named for i in range(s, e)}
+        found = {}
+        for end, word in enumerate(lower):
+            kind = CUE_KIND.get(word) if word in VARIANT_CUES else None
+            if kind is None or end == 0 or end - 1 in covered or not texts[end - 1][:1].isupper():
+                continue
+            for start in range(end - 1, max(-1, end - 1 - reach), -1):
+                if start in covered or not (texts[start][:1].isupper() or texts[start] == "-" or
+                                            texts[start].islower() and len(texts[start]) <= 2):
+                    break
+                if not texts[start][:1].isupper() or texts[start] in self.stopwords:
+                    continue
+                keys = [k for k in self.gazetteer.place_skeletons.get(skeleton(state.span_text(start, end)), ())
+                        if self.gazetteer.places[k].kind == kind]
+                if len(keys) > 1:
+                    nearby = self._provinces_nearby(state, named, start, end)
+                    keys = [k for k in keys if self.gazetteer.places[k].province in nearby]
+                if len(keys) == 1:
+                    found[(start, end)] = PlaceHit(start, end, keys[0], 0.7)
+                    break
+        return found
 
     def _destination(self, lower: list[str], start: int) -> bool:
         """Is the place at `start` where someone went ("left for Kabul")? (`the` may stand between)"""

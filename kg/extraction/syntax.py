@@ -52,11 +52,11 @@ class ParsedSentence:
         return list(self.doc[first.i:last.i + 1])
 
     def heads(self, start: int, end: int) -> list[Token]:
-        """The tokens standing for article tokens [start, end) whose head lies outside them (none
-        when the span holds the sentence's root: callers then take a token of the span)."""
+        """The tokens standing for article tokens [start, end) whose head lies outside them, or that
+        are the sentence's root."""
         tokens = self.covering(start, end)
         inside = {t.i for t in tokens}
-        return [t for t in tokens if t.head.i not in inside]
+        return [t for t in tokens if t.head.i not in inside or t.head.i == t.i]  # (the root heads itself)
 
 
 def _name_like(texts: list[str]) -> bool:
