@@ -1027,3 +1027,10 @@ def test_extraction_a_killing_is_where_the_clause_at_its_time_says(extracted):
                   "his home in western Kabul.", published=dt.date(2021, 6, 26))
     killings = [e for e in events_of(x) if e.type in ("Killing", "Assassination")]
     assert [(e.places, e.time.date) for e in killings] == [(("city/kabul",), "2021-06-23")]
+
+
+def test_extraction_abbreviated_months_and_detained_insurgents(extracted):
+    x = extracted("ISAF confirmed that coalition forces detained three suspected insurgents during an operation in "
+                  "Garmab district, Helmand province, Feb. 6.", published=dt.date(2011, 2, 8))
+    (arrest,) = events_of(x, "Arrest")
+    assert (arrest.places, arrest.time.date) == (("province/helmand",), "2011-02-06")

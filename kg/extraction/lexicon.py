@@ -66,6 +66,7 @@ class Lexicon:
     day_directions: dict[str, int]
     days_ago: frozenset[str]
     months: tuple[str, ...]
+    month_numbers: dict[str, int]  # full names and abbreviations -> 1..12
     armed_group_descriptors: tuple[str, ...]
     armed_group_default: str
     descriptor_refers_to: dict[str, str]
@@ -194,6 +195,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             day_directions=dict(language["time"].get("day_directions", {})),
             days_ago=frozenset(language["time"].get("days_ago", ())),
             months=tuple(language["time"]["months"]),
+            month_numbers={**{m: i for i, m in enumerate(language["time"]["months"], start=1)},
+                           **language["time"].get("month_abbreviations", {})},
             armed_group_descriptors=tuple(descriptors["armed_group"]),
             armed_group_default=descriptors["armed_group_default"],
             descriptor_refers_to=dict(descriptors.get("refers_to", {})),

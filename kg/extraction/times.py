@@ -49,7 +49,7 @@ class TimeTagger:
     def __init__(self, nlp: Language, lexicon=None):
         self.lexicon = lex = lexicon or lexicon_module.default()
         self.weekdays = set(lex.weekdays)
-        self.months = set(lex.months)
+        self.months = set(lex.month_numbers)
         # phrases by their first word, so each token costs one dictionary look-up
         self.phrases: dict[str, list[tuple[str, list[str]]]] = {}
         for label, phrases in (("RELATIVE", lex.relative_days), ("ANCHORED", lex.anchored_days)):
@@ -156,13 +156,13 @@ class TimeTagger:
             return TimeValue(text, (published - dt.timedelta(days=days)).isoformat(), "DayPrecision")
         if label == "MONTH_DAY":
             tokens = range(start, end)
-            month = next(i for i in tokens if lower[i] in lex.months)
+            month = next(i for i in tokens if lower[i] in lex.month_numbers)
             if not texts[month][:1].isupper():
                 return None
             # token.is_digit is text.isdigit()
             day = next(i for i in tokens if texts[i].isdigit() and len(texts[i]) <= 2)  # the pattern guarantees one
             year = next((i for i in tokens if texts[i].isdigit() and len(texts[i]) == 4), None)
-            date = resolve_month_day(lex.months.index(lower[month]) + 1, int(texts[day]),
+            date = resolve_month_day(lex.month_numbers[lower[month]], int(texts[day]),
                                      int(texts[year]) if year is not None else None, published)
             if date is None:
                 return TimeValue(text, None, "UnknownPrecision")
@@ -170,7 +170,7 @@ class TimeTagger:
         if label == "MONTH_YEAR":
             if not texts[start][:1].isupper():
                 return None
-            month = lex.months.index(lower[start]) + 1
+            month = lex.month_numbers[lower[start]]
             # a month is a span of days: the first day stands for it, with month precision
             return TimeValue(text, f"{int(texts[start + 1]):04d}-{month:02d}-01", "MonthPrecision")
         if label == "SINCE":
@@ -179,7 +179,7 @@ class TimeTagger:
             if published is None:
                 return TimeValue(text, None, "UnknownPrecision")
             # "since June", "in May", "last May": the month (or the start of the span), month precision
-            month = lex.months.index(lower[start + 1]) + 1
+            month = lex.month_numbers[lower[start + 1]]
             year = published.year if month <= published.month else published.year - 1
             return TimeValue(text, f"{year:04d}-{month:02d}-01", "MonthPrecision")
         return None
