@@ -1034,3 +1034,13 @@ def test_extraction_abbreviated_months_and_detained_insurgents(extracted):
                   "Garmab district, Helmand province, Feb. 6.", published=dt.date(2011, 2, 8))
     (arrest,) = events_of(x, "Arrest")
     assert (arrest.places, arrest.time.date) == (("province/helmand",), "2011-02-06")
+
+
+def test_extraction_the_dead_named_one_by_one_are_counted(extracted):
+    x = extracted("An Afghan-led security force killed the Taliban commander Fayez Jan and one additional insurgent "
+                  "during an operation in Daman district, Kandahar province, today.", published=dt.date(2012, 6, 14))
+    assert [dict(e.counts).get("killed") for e in events_of(x, "Killing")] == [2]
+    # "several" is no number: no count is made up
+    y = extracted("Coalition forces killed several insurgents in Kajaki district, Helmand province, today.",
+                  published=dt.date(2011, 3, 12))
+    assert [dict(e.counts) for e in events_of(y, "Killing")] == [{}]

@@ -39,6 +39,8 @@ CLAUSES = {"ccomp", "xcomp", "advcl", "acl", "acl:relcl", "parataxis", "csubj", 
 TIME_PATH = OBLIQUES | {"compound", "flat", "appos", "nummod", "amod", "case", "det", "fixed", "nmod:poss", "list",
                         "nmod:desc"}
 PLACE_SET_NOUNS = {"capital": "city", "city": "city", "town": "city", "district": "district", "province": "province"}
+SINGLE_PRONOUNS = frozenset({"him", "her", "he", "she"})
+SINGLE_DETERMINERS = frozenset({"a", "an", "the", "one", "this", "that"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 PASSIVE_MARKS = {"nsubj:pass", "aux:pass", "obl:agent"}
 DESTINATIONS = {"to", "toward", "towards", "into", "for"}
@@ -419,6 +421,27 @@ class ArgumentReader:
                                                 if all(p.key != q.key for q in arguments.places))
         arguments.time = self.time(trigger, through_verb=frame.cases is not None)
         return arguments
+
+    def victims(self, trigger: Token, frame: Frame) -> int | None:
+        """How many people the text says a killing or an injury was done to, counting each one it
+        names singly: "an insurgent", "the Taliban leader, Alaudin", "him", "Fayez Jan and one
+        additional insurgent" (2). None when any of them is uncounted ("several insurgents")."""
+        total = None
+        for role, token, how in self.slots(trigger, frame):
+            if role != "affected" or how not in ("object", "subject"):
+                continue
+            for person in conjuncts(token):
+                number = self.count(person)
+                if number is None and (person.lower_ in SINGLE_PRONOUNS or self.anchors.actors.get(person.i) and all(
+                        self.state.actors[h.actor].cls == "Person" for h in self.anchors.actors[person.i])
+                        or "Sing" in person.morph.get("Number") and person.pos_ == "NOUN"
+                        and any(c.dep_ == "det" and c.lower_ in SINGLE_DETERMINERS for c in person.children)):
+                    number = 1
+                if number is None:
+                    return None
+                total = (total or 0) + number
+            break
+        return total
 
     def count(self, token: Token) -> int | None:
         """The number a phrase gives ("27 civilians", "at least 10", "dozens of soldiers")."""

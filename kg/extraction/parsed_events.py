@@ -36,6 +36,7 @@ COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "inj
 PLACE_FROM_TOPIC = {"Surrender", "Defection", "Withdrawal", "Arrest"}
 VIOLENT_ACTS_REPELLED = {"Attack"}
 CASUALTIES = {"Killing", "Injury"}
+VICTIM_COUNTS = {"Killing", "Assassination", "Injury"}  # types counting each victim named singly
 CAUSES = {"Attack", "Airstrike"}  # violence whose casualties are its counts  # what a repelling verb's object may be
 KNOWN_DETERMINERS = {"the", "this", "that", "these", "those"}
 DURATIONS = {"hour", "day", "night", "week", "month"}
@@ -310,6 +311,11 @@ class ParsedEvents:
             return EventRecord(**{**record.__dict__, "places": tuple(self.gazetteer.innermost(places))}) if places else record
         frame, arguments, places = fitting
         changes: dict = {}
+        if record.type in VICTIM_COUNTS and frame.type in VICTIM_COUNTS and (dead := reader.victims(token, frame)) \
+                and dead > dict(record.counts).get(COUNT_PROPERTY[record.type], 0):
+            # "killed the Taliban leader, Alaudin": one dead, though no number is written; "killed
+            # Fayez Jan and one additional insurgent": two, where the phrases saw only "one"
+            changes["counts"] = tuple({**dict(record.counts), COUNT_PROPERTY[record.type]: dead}.items())
         if not related(frame.type, record.type):
             changes.update(type=frame.type, participants=self._participants(arguments) or record.participants)
         if not record.places and places and not (arguments.unnamed_places and record.type not in ONE_PLACE_PER_EVENT):
