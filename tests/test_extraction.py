@@ -1044,3 +1044,20 @@ def test_extraction_the_dead_named_one_by_one_are_counted(extracted):
     y = extracted("Coalition forces killed several insurgents in Kajaki district, Helmand province, today.",
                   published=dt.date(2011, 3, 12))
     assert [dict(e.counts) for e in events_of(y, "Killing")] == [{}]
+
+
+@pytest.mark.parametrize(
+    "text, name, title",
+    [
+        ("Gunmen shot dead the district's deputy police chief, Mohammad Isa Baryalai, in Gereshk.",
+         "Mohammad Isa Baryalai", "deputy police chief"),
+        ("Twelve civilians were killed, said the head of the provincial health department, Dr. Naseer Ahmad Sharifi.",
+         None, "head of the provincial health department"),
+        ("The commander of a border police battalion in Ghormach district, Abdul Jabbar Naseri, surrendered.",
+         "Abdul Jabbar Naseri", "commander of the border police battalion"),
+    ],
+)
+def test_extraction_offices_with_ranks_and_bodies(extracted, text, name, title):
+    x = extracted(text, published=dt.date(2021, 8, 4))
+    titles = {(a.name, p.title) for a in x.actors if a.cls == "Person" for p in a.positions}
+    assert (name, title) in titles

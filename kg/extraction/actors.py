@@ -202,6 +202,8 @@ class ActorTagger:
             low, text = lower[left - 1], texts[left - 1]
             if low in lex.former_words:
                 former = True
+            elif low in RANKS and not title.startswith(low):
+                title = low + " " + title  # "the district's deputy police chief"
             elif low in DETERMINERS:
                 determiner = True
             elif doc[left - 1].like_num or parse_number(text) is not None:
@@ -246,7 +248,7 @@ class ActorTagger:
         # right: "of/for/from PLACE", "of the province", "of the Taliban", or "of <Capitalised Body>"
         right, organisation_key = t_end, owner_key
         if right < n and lower[right] in ("of", "for", "from", "in", "at"):
-            after = right + 1 + (1 if right + 1 < n and lower[right + 1] == "the" else 0)
+            after = right + 1 + (1 if right + 1 < n and lower[right + 1] in ("the", "a", "an") else 0)
             while after < n and lower[after] in DIRECTIONS:
                 after += 1
             place = next((p for p in state.places if p.start == after or p.start == right + 1 and p.anaphoric), None)
@@ -266,6 +268,11 @@ class ActorTagger:
                         end += 1
                     title = title + " of the " + " ".join(lower[right:end])
                     right = end
+            elif lower[right] == "of" and after < n and texts[after].islower() \
+                    and (end := self._possessed_body(state, after)) is not None and end > after + 1:
+                # "head of the provincial health department": a body with words before it
+                title = title + " of the " + " ".join(lower[after:end])
+                right = end
             elif lower[right] == "of" and after < n and lower[after] in self.office_bodies:
                 # "member of the provincial council": the body names the office
                 end = after + 1
@@ -281,6 +288,10 @@ class ActorTagger:
                 # "spokesman of/for the Taliban": the office belongs to an organisation
                 organisation_key = state.actors[organisation.actor].key
                 right = organisation.end
+                if right < n and lower[right] in self.office_bodies:
+                    # "commander of an ANA battalion": the organisation's unit
+                    title = title + " of " + state.span_text(right - (organisation.end - organisation.start), right + 1).lower()
+                    right += 1
                 if right < n and texts[right] in ("'s", "’s") and (body := self._possessed_body(state, right + 1)):
                     # "head of the government's media and information centre": the organisation's body
                     title = title + " of " + state.span_text(t_end + 1, body)
@@ -299,6 +310,12 @@ class ActorTagger:
                         place.descriptor = True
                         place_key = place_key or place.key
                 right = end
+        if place_key is None and right > t_end and right + 1 < n and lower[right] == "in" and (place := next(
+                (p for p in state.places if p.start == right + 1), None)) is not None:
+            # "the commander of a border police battalion in Ghormach district": where the unit is (and,
+            # as for "a journalist in Kabul", maybe where the event was: the place stays an argument)
+            place_key = place.key
+            right = place.end + (1 if place.end < n and lower[place.end] in ("district", "province", "city") else 0)
         position = Position(title=title, place_key=place_key, organisation_key=organisation_key, former=former)
 
         # named: "Governor X", "Taliban spokesman Zabihullah Mujahid", "warlords X and Y"
