@@ -186,7 +186,8 @@ def score(releases: list[Release], events: dict[str, list[dict]], misses: list[s
 def run(path: Path, limit: int | None = None, jobs: int = 1, misses: list[str] | None = None) -> Score:
     gazetteer = gazetteer_module.default()
     releases = read_releases(path, gazetteer)[:limit]
-    with tempfile.TemporaryDirectory(prefix="kg-isaf-") as scratch:
+    # (the embedded store may still be writing its files in the background as the scratch space goes)
+    with tempfile.TemporaryDirectory(prefix="kg-isaf-", ignore_cleanup_errors=True) as scratch:
         corpus = Path(scratch) / "isaf.jsonl"
         with corpus.open("w", encoding="utf-8") as out:
             for release in releases:
@@ -198,7 +199,9 @@ def run(path: Path, limit: int | None = None, jobs: int = 1, misses: list[str] |
         report = build([corpus], store, jobs=jobs, progress=False)
         if not report.ok:
             raise SystemExit(f"build failed: {report.failed}")
-        return score(releases, graph_events(store), misses)
+        result = score(releases, graph_events(store), misses)
+        del store  # closes the store before its directory is removed
+        return result
 
 
 def main(argv: list[str] | None = None) -> int:

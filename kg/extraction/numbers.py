@@ -11,8 +11,10 @@ DIGITS = re.compile(r"\d+")  # compiled once: parse_number is asked about many t
 
 
 def parse_number(text: str) -> int | None:
-    """>>> parse_number("1,200"), parse_number("Two"), parse_number("several")
-    (1200, 2, None)"""
+    """
+    >>> parse_number("1,200"), parse_number("Two"), parse_number("several")
+    (1200, 2, None)
+    """
     cleaned = text.replace(",", "")
     if DIGITS.fullmatch(cleaned):
         return int(cleaned)
