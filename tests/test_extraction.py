@@ -1061,3 +1061,22 @@ def test_extraction_offices_with_ranks_and_bodies(extracted, text, name, title):
     x = extracted(text, published=dt.date(2021, 8, 4))
     titles = {(a.name, p.title) for a in x.actors if a.cls == "Person" for p in a.positions}
     assert (name, title) in titles
+
+
+def test_extraction_captures_told_in_relative_clauses_and_descriptions(extracted):
+    x = extracted("In Sheberghan, which the Taliban took last Saturday, fighters searched homes.",
+                  published=dt.date(2021, 8, 14))  # a Saturday: "last Saturday" is a week before
+    assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [(("city/sheberghan",), "2021-08-07")]
+    y = extracted("Ghazni, 150 km south-west of Kabul on the main highway to Kandahar, fell on Thursday morning.",
+                  published=dt.date(2021, 8, 13))
+    assert [e.places for e in events_of(y, "CaptureOfTerritory")] == [("city/ghazni",)]
+    z = extracted("Hours later the insurgents swept into Sar-e Pol, capital of the province of the same name.",
+                  published=dt.date(2021, 8, 9))
+    assert [e.places for e in events_of(z, "CaptureOfTerritory")] == [("city/sar-e-pol",)]
+
+
+def test_extraction_a_participle_describing_people_is_no_capture(extracted):
+    x = extracted("The Taliban seized Pul-e Khumri on Wednesday. A Taliban spokesman denied reports that the group's "
+                  "fighters had executed captured soldiers in Pul-e Khumri.", published=dt.date(2021, 8, 12))
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/pul-e-khumri",)]
+    assert "CaptureOfTerritory" not in {d.type for d in x.denied}

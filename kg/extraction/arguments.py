@@ -238,7 +238,7 @@ class ArgumentReader:
         subject_seen = False
         for child in trigger.children:
             dep = child.dep_
-            if dep in ("nsubj", "nsubj:pass") and child.lower_ in RELATIVE_PRONOUNS:
+            if dep in ("nsubj", "nsubj:pass", "obj") and child.lower_ in RELATIVE_PRONOUNS:
                 child = self._antecedent(trigger, child)
             if dep == "nsubj" and frame.pos == "VERB":
                 found.append((frame.subject, child, "subject"))
@@ -291,8 +291,8 @@ class ArgumentReader:
         before = pronoun.i - 1
         while before >= 0 and pronoun.doc[before].is_punct:
             before -= 1
-        if before >= 0 and self.anchors.actors.get(before):
-            return pronoun.doc[before]
+        if before >= 0 and (self.anchors.actors.get(before) or pronoun.lower_ != "who" and self.anchors.places.get(before)):
+            return pronoun.doc[before]  # ("In Sheberghan, which the Taliban took": the place)
         return clause.head if clause.dep_ == "acl:relcl" else pronoun
 
     def _shared_subject(self, trigger: Token) -> tuple[Token, str] | None:
@@ -360,8 +360,8 @@ class ArgumentReader:
             if how == "object" and role in ("affected", "agent"):
                 targets.append(token)
             if role == "place":
-                if how in DESTINATIONS and frame.prepositions.get(how) != "place":
-                    continue
+                if how in DESTINATIONS and frame.prepositions.get(how) != "place" and how not in particles:
+                    continue  # ("swept into Sar-e Pol": the particle's phrase is the place taken)
                 if self.place_set(token):
                     arguments.unnamed_places = True  # "three districts": named, if at all, in apposition
                     listed = self.listed_places(trigger, token)

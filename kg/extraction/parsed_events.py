@@ -83,6 +83,9 @@ class ParsedEvents:
             if token is not None and self._backdrop(token, record.type):
                 state.dropped.append(f"{record.type} {record.trigger.text!r} at {record.trigger.begin}: a backdrop")
                 continue
+            if token is not None and self._describes_people(token, record.type, reader):
+                state.dropped.append(f"{record.type} {record.trigger.text!r} at {record.trigger.begin}: describes people")
+                continue
             status = modality_module.read(token, self.cues) if token is not None else None
             if status is None or status.status == modality_module.FACT or record.type == "Statement":
                 # (a statement is an act of saying: what it says may be wanted or denied, the saying is not)
@@ -99,10 +102,16 @@ class ParsedEvents:
         told = {id(r) for r in records}  # what the phrases found, denied or not: never added again
         begin, end = state.begins[sent.start], state.ends[sent.end - 1]
         denied_here = [r for r in state.denied if begin <= r.trigger.begin < end]
+        for record in list(denied_here):
+            # ("denied reports that fighters executed captured soldiers": no capture was denied)
+            token = self._token_of(state, parsed, record)
+            if token is not None and self._describes_people(token, record.type, reader):
+                state.denied.remove(record)
+                denied_here.remove(record)
         statements = [r.trigger for r in records if r.type == "Statement"]
         for token, frames in triggers:
             if not self._assertive(token) or self._said(state, parsed, token, statements) or \
-                    any(self._backdrop(token, f.type) for f in frames):
+                    any(self._backdrop(token, f.type) or self._describes_people(token, f.type, reader) for f in frames):
                 continue
             found = self._events(state, parsed, reader, token, frames, mention, topic)
             if not found:
@@ -168,6 +177,31 @@ class ParsedEvents:
                 if frame.type in CAUSES and frame.pos == "NOUN" and all(self._condition(w, subject) for w in frame.when):
                     return frame
         return None
+
+    @staticmethod
+    def _describes(reader: ArgumentReader, place: str, theme: str) -> bool:
+        """Is `place` named inside a description of `theme` ("Ghazni, 150 km south-west of Kabul on
+        the highway to Kandahar"), not listed with it ("Kunduz ... and Sar-e-Pul")?"""
+        tokens = reader.anchors.places
+        at = [i for i, hits in tokens.items() if any(h.key == place for h in hits)]
+        top = [i for i, hits in tokens.items() if any(h.key == theme for h in hits)]
+        if len(at) != 1 or len(top) != 1:
+            return False
+        doc = reader.anchors.parsed.doc
+        token = doc[at[0]]
+        while token.i != top[0] and token.head.i != token.i:
+            if token.dep_ == "conj":
+                return False
+            token = token.head
+        return token.i == top[0]
+
+    def _describes_people(self, token: Token, event_type: str, reader: ArgumentReader) -> bool:
+        """"executed captured soldiers": a participle describing people tells no taking of territory."""
+        if event_type not in ONE_PLACE_PER_EVENT or token.dep_ != "amod" or token.head.i < token.i or \
+                any(c.dep_ not in ("advmod", "punct") for c in token.children):
+            return False  # (a participle with dependents of its own is a clause, however it is parsed)
+        head = token.head
+        return head.lemma_.lower() in self.people or bool(reader.anchors.actors.get(head.i))
 
     def _backdrop(self, token: Token, event_type: str) -> bool:
         """Is the noun `token` fighting told as the backdrop of another event ("during the fighting",
@@ -318,7 +352,14 @@ class ParsedEvents:
             changes["counts"] = tuple({**dict(record.counts), COUNT_PROPERTY[record.type]: dead}.items())
         if not related(frame.type, record.type):
             changes.update(type=frame.type, participants=self._participants(arguments) or record.participants)
-        if not record.places and places and not (arguments.unnamed_places and record.type not in ONE_PLACE_PER_EVENT):
+        themes = list(dict.fromkeys(p.key for p in arguments.themes if p.key in places))
+        if record.type in ONE_PLACE_PER_EVENT and len(record.places) == 1 and len(themes) == 1 and \
+                record.places[0] not in places and not self._nested(record.places[0], themes[0]) and \
+                self._describes(reader, record.places[0], themes[0]):
+            # "Ghazni, 150 km south-west of Kabul on the highway to Kandahar, fell": the place the
+            # clause says was taken (its subject or object), not the last one named before the verb
+            changes["places"] = tuple(themes)
+        elif not record.places and places and not (arguments.unnamed_places and record.type not in ONE_PLACE_PER_EVENT):
             # ("30 civilians were killed in several provinces, including 12 in Kandahar": the
             # places listed are the parts', not the whole's)
             changes["places"] = tuple(self.gazetteer.innermost(places))

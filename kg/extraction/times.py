@@ -148,6 +148,8 @@ class TimeTagger:
             if published is None:
                 return TimeValue(text, None, "UnknownPrecision")
             day = resolve_weekday(lex.weekdays.index(lower[start]), published)
+            if day == published and start > 0 and lower[start - 1] == "last":
+                day -= dt.timedelta(days=7)  # "last Saturday" in a Saturday paper is a week ago
             return TimeValue(text, day.isoformat(), "DayPrecision")
         if label in ("RELATIVE", "AGO"):
             if published is None:
