@@ -1080,3 +1080,22 @@ def test_extraction_a_participle_describing_people_is_no_capture(extracted):
                   "fighters had executed captured soldiers in Pul-e Khumri.", published=dt.date(2021, 8, 12))
     assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/pul-e-khumri",)]
     assert "CaptureOfTerritory" not in {d.type for d in x.denied}
+
+
+def test_extraction_denials_passive_relative_and_by_name(extracted):
+    passive = extracted("Fighting in Daykundi.\n\nReports on social media that the Taliban had captured the Khadir "
+                        "district centre were rejected by the governor's office.", published=dt.date(2021, 6, 25))
+    assert events_of(passive, "CaptureOfTerritory") == [] and [d.type for d in passive.denied] == ["CaptureOfTerritory"]
+    relative = extracted("The Taliban claimed on Monday that their fighters had overrun the Charkh district centre, "
+                         "which the governor's spokesman denied.", published=dt.date(2021, 6, 14))
+    assert events_of(relative, "CaptureOfTerritory") == []
+    ticker = extracted("12:15 — Taliban say they have taken Aybak; governor's spokesman denies, says forces in full "
+                       "control", published=dt.date(2021, 8, 8))
+    assert events_of(ticker, "CaptureOfTerritory") == []
+    named = extracted("A Taliban spokesman said the group's fighters had captured the Dihrawud district centre. The "
+                      "police spokesman denied the claim, saying forces had repelled several attacks.",
+                      published=dt.date(2021, 7, 29))
+    assert events_of(named, "CaptureOfTerritory") == []
+    not_true = extracted("There are reports that the acting governor surrendered Zaranj to the Taliban. That is not "
+                         "true.", published=dt.date(2021, 8, 10))
+    assert events_of(not_true, "Surrender") == []

@@ -61,11 +61,16 @@ class ContestedClaims:
             trigger = state.token_at(e.trigger.begin)
             if any(start <= trigger < end for start, end in reports[n]):
                 contested[id(e)] = "inside a report its sentence denies"
+            elif id(e) in on_word and self._denied_after(state, trigger, sentences[n].end):
+                contested[id(e)] = "denied later in its sentence"
         denied_at = [(state.sentence_of(d), d) for d in state.denied]
         denied_in = {n for n, _ in denied_at}
         for number, sent in enumerate(sentences):
             # (a denial with a content of its own - "deny that their fighters killed ..." - denies that)
-            if number in denied_in or not self._retracts(state, sent.start, sent.end):
+            retracts = self._retracts(state, sent.start, sent.end)
+            # ("denied the claim, saying ... had repelled several attacks": the claim named is what
+            # is denied, whatever else the sentence's own words deny)
+            if not retracts or number in denied_in and retracts != "named":
                 continue
             places = [h.key for h in state.within("places", sent.start, sent.end) if not h.descriptor]
             for back in range(number - 1, max(-1, number - 1 - SENTENCES_BACK), -1):
@@ -96,20 +101,34 @@ class ContestedClaims:
         return any(m.according_to is not None for m in event.mentions) or \
             any(sent.start <= a.verb < sent.end for a in state.attributions)
 
-    def _retracts(self, state: DocState, start: int, end: int) -> bool:
-        """Does tokens [start, end) deny what was told before, by referring back to it ("the reports
-        are false", "rejected the claims", "there is no truth in this", "That was wrong")?"""
+    def _retracts(self, state: DocState, start: int, end: int) -> str | None:
+        """Does tokens [start, end) deny what was told before, by referring back to it: by naming it
+        ("the reports are false", "rejected the claims": "named") or by a pronoun ("there is no truth
+        in this", "That was wrong": "pronoun")? None when it does not."""
         lower = state.lower[start:end]
         denial = [i for i, w in enumerate(lower) if w in self.denials or w in self.negated_nouns
                   and any(n in self.negators for n in lower[max(0, i - 2):i])]
         if not denial:
-            return False
+            return None
         for i, word in enumerate(lower):
             if word in self.references and any(d in DEMONSTRATIVES for d in lower[max(0, i - 3):i]) \
                     and (i + 1 >= len(lower) or lower[i + 1] not in CONTENT_OPENERS and lower[i + 2:i + 3] != ["that"]):
-                return True  # ("the reports that ...", "reports of ...": they say what they deny)
+                return "named"  # ("the reports that ...", "reports of ...": they say what they deny)
             # "That was wrong.", "There is no truth in this."
             if word in PRONOUNS and any(abs(i - d) <= 3 for d in denial) and (i + 1 >= len(lower) or lower[i + 1] in (".", "was", "is", "were")):
+                return "pronoun"
+        return None
+
+    def _denied_after(self, state: DocState, trigger: int, end: int) -> bool:
+        """Is what was said up to `trigger` denied later in the sentence by a denial with no object of
+        its own: "..., which Lawang denied.", "Taliban say they have taken Aybak; the governor's
+        spokesman denies, says forces are in control"?"""
+        lower = state.lower
+        for i in range(trigger + 1, end):
+            if lower[i] not in self.denial_verbs:
+                continue
+            after = lower[i + 1] if i + 1 < end else "."
+            if "which" in lower[max(trigger, i - 4):i] or after in (".", ",", ";", ":", "—", "-") or after in ("saying", "says", "said"):
                 return True
         return False
 
@@ -121,10 +140,13 @@ class ContestedClaims:
         # "But the rumours that the Faizabad city also was fallen, the security commander rejected":
         # the verb at the end, as machine translation from a verb-final language leaves it
         for j in range(sent.start, sent.end - 2):
-            if lower[j] in self.references and lower[j + 1] == "that":
-                denial = next((k for k in range(j + 2, sent.end) if lower[k] in self.denial_verbs), None)
+            # ("reports that ...", "reports on social media that ...", "claims by the Taliban that ...")
+            that = next((k for k in range(j + 1, min(j + 6, sent.end)) if lower[k] == "that"), None) \
+                if lower[j] in self.references else None
+            if that is not None and all(w not in self.denial_verbs for w in lower[j + 1:that]):
+                denial = next((k for k in range(that + 1, sent.end) if lower[k] in self.denial_verbs), None)
                 if denial is not None:
-                    found.append((j + 2, denial))
+                    found.append((that + 1, denial))
             # "Reports on social media claiming that <...> are baseless": the reports' predicate denies
             if lower[j] in self.references:
                 copula = next((k for k in range(j + 2, sent.end - 1) if lower[k] in COPULAS

@@ -112,7 +112,8 @@ def read(trigger: Token, cues: Cues) -> Modality:
         if relation in CONTENT and head.pos_ not in ("NOUN", "PROPN") and current.i != trigger.i:
             break  # a phrase of a verb ("even as scores of soldiers ... laid down") is not its content
         if relation in COMPLEMENTS or relation in CONTENT or relation in SUBJECTS:
-            if lemma in cues.denial_verbs and relation not in SUBJECTS:
+            if lemma in cues.denial_verbs and (relation not in SUBJECTS or relation == "nsubj:pass"):
+                # ("reports that the Taliban had captured X were rejected": what is rejected)
                 return Modality(DENIED, head.lower_, hearsay)
             if lemma in cues.implicatives and relation in COMPLEMENTS:
                 return Modality(DENIED, head.lower_, hearsay)
