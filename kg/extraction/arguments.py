@@ -500,9 +500,8 @@ class ArgumentReader:
             # a noun inside another verb's phrase ("launched an offensive in May with the withdrawal
             # of ...") is not done at that verb's time
             return []
-        top = trigger
         published = self.state.published.isoformat() if self.state.published else None
-        found, level = [], [top]
+        found, level = [], [trigger]
         while level:
             for token in level:
                 found.extend(h for h in self.anchors.times.get(token.i, ())

@@ -7,7 +7,10 @@ denied, by a reference back to that word ("the claims", "those posts", "this"), 
 sentence-level readers cannot see this; this component moves such claims to the denied events, so
 a denied claim is never stated as a fact. It also does so for a claim that a later (or earlier)
 sentence denies outright with the same type and place ("Some reports say the governor surrendered.
-... The governor's office says he did not surrender").
+... The governor's office says he did not surrender"), for one its own sentence denies after telling
+it ("..., which the spokesman denied"; "Taliban say they have taken Aybak; the governor denies"), and
+for reports a sentence calls false or rejects, whatever the parse made of it ("Reports on social media
+that ... were rejected", "reports claiming that ... are baseless").
 
 Only events told on someone's word are moved: what the article asserts in its own voice stays,
 even when someone denies it.

@@ -34,12 +34,12 @@ COUNT_PROPERTY = {"Killing": "killed", "Assassination": "killed", "Injury": "inj
 # types whose place, when their clause names none, is the one the passage is about
 # (not violence: "his car was attacked" on the way to a city the passage names is not in that city)
 PLACE_FROM_TOPIC = {"Surrender", "Defection", "Withdrawal", "Arrest"}
-VIOLENT_ACTS_REPELLED = {"Attack"}
+VIOLENT_ACTS_REPELLED = {"Attack"}  # what a repelling verb's object may be
 CASUALTIES = {"Killing", "Injury"}
 VICTIM_COUNTS = {"Killing", "Assassination", "Injury"}  # types counting each victim named singly
-CAUSES = {"Attack", "Airstrike"}  # violence whose casualties are its counts  # what a repelling verb's object may be
-KNOWN_DETERMINERS = {"the", "this", "that", "these", "those"}
-DURATIONS = {"hour", "day", "night", "week", "month"}
+CAUSES = {"Attack", "Airstrike"}  # violence whose casualties are its counts
+KNOWN_DETERMINERS = {"the", "this", "that", "these", "those"}  # fighting already told ("the fighting")
+DURATIONS = {"hour", "day", "night", "week", "month"}  # a span of fighting ("two days of fighting")
 # a surrender or a defection by an official with no place of its own is where the office is
 PLACE_FROM_OFFICE = {"Surrender", "Defection"}
 STATES = {"be", "remain", "stay", "lie"}  # "is under Taliban control" tells a state, not a change
