@@ -500,12 +500,10 @@ class ArgumentReader:
             # a noun inside another verb's phrase ("launched an offensive in May with the withdrawal
             # of ...") is not done at that verb's time
             return []
-        published = self.state.published.isoformat() if self.state.published else None
         found, level = [], [trigger]
         while level:
             for token in level:
-                found.extend(h for h in self.anchors.times.get(token.i, ())
-                             if published is None or h.value.date is None or h.value.date <= published)
+                found.extend(self._times_at(token))
             level = [c for t in level for c in t.children
                      if c.dep_ not in CLAUSES and c.dep_ not in ("mark", "parataxis")
                      # another event's phrase has its own time, but not the noun a light verb takes
@@ -524,14 +522,18 @@ class ArgumentReader:
         return [c for c in trigger.children if c.dep_ == "conj" and c.pos_ == "VERB" and c.i > trigger.i
                 and not any(g.dep_ in ("nsubj", "nsubj:pass") for g in c.children)]
 
-    def _times_below(self, top: Token, skip: Token | None = None) -> list[TimeHit]:
+    def _times_at(self, token: Token) -> list[TimeHit]:
+        """The times anchored at `token`; a day after publication is a deadline or a plan, never the
+        day of a reported event."""
         published = self.state.published.isoformat() if self.state.published else None
+        return [h for h in self.anchors.times.get(token.i, ())
+                if published is None or h.value.date is None or h.value.date <= published]
+
+    def _times_below(self, top: Token, skip: Token | None = None) -> list[TimeHit]:
         found, level = [], [top]
         while level:
             for token in level:
-                # a day after publication is a deadline or a plan, never the day of a reported event
-                found.extend(h for h in self.anchors.times.get(token.i, ())
-                             if published is None or h.value.date is None or h.value.date <= published)
+                found.extend(self._times_at(token))
             if found:
                 return sorted(found, key=lambda h: h.start)
             level = [c for t in level for c in t.children if (skip is None or c.i != skip.i) and (
