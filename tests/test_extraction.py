@@ -1099,3 +1099,10 @@ def test_extraction_denials_passive_relative_and_by_name(extracted):
     not_true = extracted("There are reports that the acting governor surrendered Zaranj to the Taliban. That is not "
                          "true.", published=dt.date(2021, 8, 10))
     assert events_of(not_true, "Surrender") == []
+
+
+def test_extraction_an_occasion_told_with_its_day_dates_what_happened_during_it(extracted):
+    x = extracted("Afghan and coalition forces conducted a security operation in Bermal district, Paktika province, "
+                  "today. During the operation, the force detained two suspected insurgents.",
+                  published=dt.date(2012, 7, 3))
+    assert [e.time.date for e in events_of(x, "Arrest")] == ["2012-07-03"]

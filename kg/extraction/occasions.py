@@ -4,7 +4,9 @@ its own, happened when that occasion, told just before with its day, did.
 "Afghan and coalition forces detained a Taliban leader in Khost province yesterday. The security
 force detained two more suspects during the operation." Both arrests are of yesterday. Only a
 definite reference to an occasion carries the day over (not a sentence that merely follows), only
-from the events of the few sentences before, and never across another time expression.
+from the events of the few sentences before or an occasion they told with its day and no event of
+its own ("conducted a security operation in Bermal district today. During the operation, ..."), and
+never across another time expression.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from kg.extraction.records import EventRecord
 from kg.extraction.state import DocState
 
 DEFINITE = {"the", "this", "that", "these", "those", "same"}
+INDEFINITE = {"a", "an", "one"}
 SENTENCES_BACK = 4
 
 
@@ -29,8 +32,13 @@ class PassageTimes:
         sentences = state.sentences(doc)
         events = sorted(state.events, key=lambda e: e.trigger.begin)
         out, dated = [], []  # dated: (sentence number, time) of events with a day, in text order
+        # an occasion told with its day but no event of its own ("Afghan and coalition forces conducted
+        # a security operation in Bermal district today. During the operation, ...") dates it too
+        occasions = self._occasions_told(state, sentences)
         for event in events:
             number = state.sentence_of(event)
+            while occasions and occasions[0][0] < number:
+                dated.append(occasions.pop(0))
             if event.time and event.time.date:
                 dated.append((number, event.time))
             elif dated and self._refers_back(state, sentences[number]) and number - dated[-1][0] <= SENTENCES_BACK \
@@ -40,6 +48,20 @@ class PassageTimes:
             out.append(event)
         state.events = out
         return doc
+
+    def _occasions_told(self, state: DocState, sentences) -> list[tuple[int, object]]:
+        """(sentence number, time) of sentences naming an occasion with an indefinite article and a
+        day ("conducted an operation ... yesterday"), in text order."""
+        lower, found = state.lower, []
+        for number, sentence in enumerate(sentences):
+            if not any(lower[i] in self.occasions and INDEFINITE.intersection(lower[max(sentence.start, i - 3):i])
+                       for i in range(sentence.start + 1, sentence.end)):  # ("a security operation")
+                continue
+            days = [t.value for t in state.within("times", sentence.start, sentence.end)
+                    if t.value.date and t.value.precision == "DayPrecision"]
+            if len(days) == 1:
+                found.append((number, days[0]))
+        return found
 
     def _refers_back(self, state: DocState, sentence) -> bool:
         """Does the sentence name an occasion told before: "the operation", "this raid", "the scene"?"""
