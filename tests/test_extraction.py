@@ -1106,3 +1106,13 @@ def test_extraction_an_occasion_told_with_its_day_dates_what_happened_during_it(
                   "today. During the operation, the force detained two suspected insurgents.",
                   published=dt.date(2012, 7, 3))
     assert [e.time.date for e in events_of(x, "Arrest")] == ["2012-07-03"]
+
+
+def test_extraction_a_chronology_entry_dates_its_line(extracted):
+    x = extracted("Timeline.\n\n22 June – Taliban fighters take Qaysar district in Faryab province. Local officials say "
+                  "the district police chief surrendered.\n\n8 August – The Taliban take three more provincial "
+                  "capitals: Kunduz, Sar-e Pol and Taloqan.", published=dt.date(2021, 8, 16))
+    dates = {e.places[0]: e.time.date for e in events_of(x, "CaptureOfTerritory")}
+    assert dates == {"district/faryab/qaysar": "2021-06-22", "city/kunduz": "2021-08-08",
+                     "city/sar-e-pol": "2021-08-08", "city/taloqan": "2021-08-08"}
+    assert [e.time.date for e in events_of(x, "Surrender")] == ["2021-06-22"]

@@ -6,7 +6,8 @@ force detained two more suspects during the operation." Both arrests are of yest
 definite reference to an occasion carries the day over (not a sentence that merely follows), only
 from the events of the few sentences before or an occasion they told with its day and no event of
 its own ("conducted a security operation in Bermal district today. During the operation, ..."), and
-never across another time expression.
+never across another time expression. The entries of a chronology or a ticker ("8 August – The
+Taliban take three more provincial capitals: ...") are dated by the day that opens their line.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kg.extraction.state import DocState
 
 DEFINITE = {"the", "this", "that", "these", "those", "same"}
 INDEFINITE = {"a", "an", "one"}
+ENTRY_MARKS = {"–", "—", "-", ":", "|"}  # what follows the date that opens an entry
 SENTENCES_BACK = 4
 
 
@@ -39,6 +41,9 @@ class PassageTimes:
             number = state.sentence_of(event)
             while occasions and occasions[0][0] < number:
                 dated.append(occasions.pop(0))
+            if not (event.time and event.time.date) and (day := self._entry_day(state, sentences[number])) is not None:
+                # "8 August – The Taliban take three more provincial capitals: ...": a dated entry
+                event = EventRecord(**{**event.__dict__, "time": day})
             if event.time and event.time.date:
                 dated.append((number, event.time))
             elif dated and self._refers_back(state, sentences[number]) and number - dated[-1][0] <= SENTENCES_BACK \
@@ -48,6 +53,17 @@ class PassageTimes:
             out.append(event)
         state.events = out
         return doc
+
+    @staticmethod
+    def _entry_day(state: DocState, sentence):
+        """The day a chronology or ticker entry opens with ("22 June – ...", "12 August: ..."), for
+        the sentences of its line: a day-precise date first on the line, then a dash or a colon."""
+        line = state.text.rfind("\n", 0, state.begins[sentence.start]) + 1
+        first = next((t for t in state.times if state.begins[t.start] >= line), None)
+        if first is None or first.start >= sentence.end or first.value.precision != "DayPrecision" \
+                or state.text[line:state.begins[first.start]].strip() or first.end >= len(state.texts):
+            return None
+        return first.value if state.texts[first.end] in ENTRY_MARKS else None
 
     def _occasions_told(self, state: DocState, sentences) -> list[tuple[int, object]]:
         """(sentence number, time) of sentences naming an occasion with an indefinite article and a
