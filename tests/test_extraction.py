@@ -1116,3 +1116,10 @@ def test_extraction_a_chronology_entry_dates_its_line(extracted):
     assert dates == {"district/faryab/qaysar": "2021-06-22", "city/kunduz": "2021-08-08",
                      "city/sar-e-pol": "2021-08-08", "city/taloqan": "2021-08-08"}
     assert [e.time.date for e in events_of(x, "Surrender")] == ["2021-06-22"]
+
+
+def test_extraction_the_place_after_named_districts_is_their_province(extracted):
+    x = extracted("Fighting continued in the Panjwayi and Zhari districts of Kandahar on Sunday.",
+                  published=dt.date(2021, 7, 27))
+    assert sorted(p.place_key for p in x.place_mentions) == ["district/kandahar/panjwayi", "district/kandahar/zhari",
+                                                        "province/kandahar"]

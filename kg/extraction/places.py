@@ -257,6 +257,8 @@ class PlaceTagger:
             cue = "city"
         elif before[-2:] == ["district", "of"] or before[-2:] == ["the", "district"]:
             cue = "district"  # "the district of Khash Rod", "the district Hazrat-e-Sultan"
+        elif before[-2:] == ["districts", "of"] and start >= 3 and state.texts[start - 3][:1].isupper():
+            cue = "province"  # "the Panjwayi and Zhari districts of Kandahar": the districts' province
         elif before[-1:] == ["of"] and "district" in lower[max(0, start - 4):start - 1]:
             cue = "district"  # "the district governor of Chal", "district police chief of Dand"
         else:
