@@ -86,6 +86,12 @@ class Arguments:
         if role in ("agent", "affected", "surrendered_to") and actor not in self.actors.setdefault(role, []):
             self.actors[role].append(actor)
 
+    def add_places(self, hits) -> None:
+        """Add the places of `hits` not already among the arguments' places, in order."""
+        for hit in hits:
+            if all(hit.key != known.key for known in self.places):
+                self.places.append(hit)
+
 
 def people_nouns(cues: Cues) -> frozenset[str]:
     """The nouns that name people: the cues' own and the heads of the offices in actors.toml
@@ -365,12 +371,12 @@ class ArgumentReader:
                 if self.place_set(token):
                     arguments.unnamed_places = True  # "three districts": named, if at all, in apposition
                     listed = self.listed_places(trigger, token)
-                    arguments.places.extend(p for p in listed if all(p.key != q.key for q in arguments.places))
+                    arguments.add_places(listed)
                     arguments.themes.extend(listed)
                     continue  # "three districts in Ghor province": Ghor only locates the set
                 places = self.places_in(token, kinds)
                 if places:
-                    arguments.places.extend(p for p in places if all(p.key != q.key for q in arguments.places))
+                    arguments.add_places(places)
                     # a place the frame names by its relation is the act's; one from a locative
                     # phrase ("fighting took place near Herat") only locates it
                     if how in ("object", "subject", "of") or frame.prepositions.get(how) == "place" or how in particles:
@@ -397,8 +403,7 @@ class ArgumentReader:
             # in Herat": where what it was done to stood
             # (a name, not "the city": deep in a description an anaphor is a weak guess)
             for target in targets:
-                arguments.places.extend(p for p in self.places_in(target, kinds)
-                                        if not p.anaphoric and all(p.key != q.key for q in arguments.places))
+                arguments.add_places(p for p in self.places_in(target, kinds) if not p.anaphoric)
         if not arguments.places:
             # "shot dead as he left his home in western Kabul", "killed when a bomb exploded in
             # Kabul's Khair Khana area": a clause at the same time says where
@@ -407,8 +412,7 @@ class ArgumentReader:
                                                   for c in clause.children):
                     for t in clause.subtree:
                         if case_of(t) in self.cues.locative:
-                            arguments.places.extend(p for p in self.places_in(t, kinds)
-                                                    if all(p.key != q.key for q in arguments.places))
+                            arguments.add_places(self.places_in(t, kinds))
         if not arguments.places:
             # "killed a leader and detained two others during an operation in X": where the later
             # verb sharing the subject happened, the first did
@@ -417,8 +421,7 @@ class ArgumentReader:
                     preposition = case_of(child)
                     if child.i > later.i and child.dep_ in OBLIQUES and (
                             preposition in self.cues.locative or preposition in self.cues.scene):
-                        arguments.places.extend(p for p in self.places_in(child, kinds)
-                                                if all(p.key != q.key for q in arguments.places))
+                        arguments.add_places(self.places_in(child, kinds))
         arguments.time = self.time(trigger, through_verb=frame.cases is not None)
         return arguments
 

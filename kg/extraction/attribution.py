@@ -35,8 +35,8 @@ class AttributionTagger:
                 low = lower[i]
                 if low not in cues:
                     continue  # one set look-up for most tokens
-                if low in reporting_verbs and (by_words := self._reports(doc, state, i, sent.end)) or \
-                        low in reporting_verbs and self._parsed_report(state, number, i):
+                if low in reporting_verbs and ((by_words := self._reports(doc, state, i, sent.end))
+                                               or self._parsed_report(state, number, i)):
                     # (a clause found by the parse follows the verb: a name right after it is the
                     # clause's subject, not a speaker - "says Governor Nasiri did not surrender")
                     speaker = self._speaker_near(doc, state, i, sent.start, sent.end, after=by_words)

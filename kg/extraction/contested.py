@@ -40,8 +40,8 @@ class ContestedClaims:
         self.gazetteer = gazetteer or gazetteer_module.default()
         self.denial_verbs = {f for lemma in cues.denial_verbs for f in verb_forms(lemma)}
         self.denial_adjectives = set(cues.denial_adjectives)
-        self.denials = self.denial_verbs | \
-            {f for lemma in cues.denial_nouns for f in noun_forms(lemma)} | set(cues.denial_adjectives)
+        self.denials = self.denial_verbs | {f for lemma in cues.denial_nouns for f in noun_forms(lemma)} | \
+            self.denial_adjectives
         self.negated_nouns = set(cues.negated_nouns)
         self.negators = set(cues.negators)
         self.references = {f for lemma in cues.report_nouns for f in noun_forms(lemma)}
@@ -143,20 +143,19 @@ class ContestedClaims:
         # "But the rumours that the Faizabad city also was fallen, the security commander rejected":
         # the verb at the end, as machine translation from a verb-final language leaves it
         for j in range(sent.start, sent.end - 2):
+            if lower[j] not in self.references:
+                continue
             # ("reports that ...", "reports on social media that ...", "claims by the Taliban that ...")
-            that = next((k for k in range(j + 1, min(j + 6, sent.end)) if lower[k] == "that"), None) \
-                if lower[j] in self.references else None
+            that = next((k for k in range(j + 1, min(j + 6, sent.end)) if lower[k] == "that"), None)
             if that is not None and all(w not in self.denial_verbs for w in lower[j + 1:that]):
                 denial = next((k for k in range(that + 1, sent.end) if lower[k] in self.denial_verbs), None)
                 if denial is not None:
                     found.append((that + 1, denial))
             # "Reports on social media claiming that <...> are baseless": the reports' predicate denies
-            if lower[j] in self.references:
-                copula = next((k for k in range(j + 2, sent.end - 1) if lower[k] in COPULAS
-                               and any(w in self.denial_adjectives for w in lower[k + 1:k + 4])), None)
-                if copula is not None and any(w in CONTENT_OPENERS | {"claiming", "saying", "suggesting"}
-                                              for w in lower[j + 1:j + 6]):
-                    found.append((j + 1, copula))
+            copula = next((k for k in range(j + 2, sent.end - 1) if lower[k] in COPULAS
+                           and any(w in self.denial_adjectives for w in lower[k + 1:k + 4])), None)
+            if copula is not None and any(w in CONTENT_OPENERS for w in lower[j + 1:j + 6]):
+                found.append((j + 1, copula))
         for i in range(sent.start, sent.end - 1):
             if lower[i] not in self.denial_verbs:
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "dozen": 12, "dozens": 24, "hundred": 100, "hundreds": 200,
                 "thousand": 1000}
 DIGITS = re.compile(r"\d+")  # compiled once: parse_number is asked about many tokens
@@ -18,9 +18,7 @@ def parse_number(text: str) -> int | None:
     cleaned = text.replace(",", "")
     if DIGITS.fullmatch(cleaned):
         return int(cleaned)
-    if text.lower() in ("a", "an"):
-        return None  # an article counts only where a count is expected (see `parse_count`)
-    return NUMBER_WORDS.get(text.lower())
+    return NUMBER_WORDS.get(text.lower())  # (not "a": an article counts only where a count is expected)
 
 
 def parse_count(text: str) -> int | None:

@@ -59,8 +59,8 @@ class PassageTimes:
         """The day a chronology or ticker entry opens with ("22 June – ...", "12 August: ..."), for
         the sentences of its line: a day-precise date first on the line, then a dash or a colon."""
         line = state.text.rfind("\n", 0, state.begins[sentence.start]) + 1
-        first = next((t for t in state.times if state.begins[t.start] >= line), None)
-        if first is None or first.start >= sentence.end or first.value.precision != "DayPrecision" \
+        first = next(iter(state.within("times", state.token_at(line), sentence.end)), None)
+        if first is None or first.value.precision != "DayPrecision" \
                 or state.text[line:state.begins[first.start]].strip() or first.end >= len(state.texts):
             return None
         return first.value if state.texts[first.end] in ENTRY_MARKS else None
