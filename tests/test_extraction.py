@@ -1123,3 +1123,50 @@ def test_extraction_the_place_after_named_districts_is_their_province(extracted)
                   published=dt.date(2021, 7, 27))
     assert sorted(p.place_key for p in x.place_mentions) == ["district/kandahar/panjwayi", "district/kandahar/zhari",
                                                         "province/kandahar"]
+
+
+def test_extraction_a_question_tells_no_event(extracted):
+    x = extracted("Did the police chief of Khost surrender to the Taliban? Fighters captured Gardez on Sunday.",
+                  published=dt.date(2021, 8, 16))
+    assert events_of(x, "Surrender") == []
+    assert [e.places for e in events_of(x, "CaptureOfTerritory")] == [("city/gardez",)]
+
+
+def test_extraction_a_negative_subject_denies(extracted):
+    x = extracted('"Nobody has detained me," the former governor said. No one was killed in Mihtarlam, police said.',
+                  published=dt.date(2021, 8, 16))
+    assert events_of(x, "Arrest") == [] and events_of(x, "Killing") == []
+    assert {e.type for e in x.denied} >= {"Arrest", "Killing"}
+
+
+def test_extraction_a_transcript_turn_is_the_speakers_word(extracted):
+    # the questioner's statement is a claim, and the answer's denial names the same town
+    x = extracted("QUESTION (Radio Bakhtar): Four people were killed in Mihtarlam on Monday when your men fired on "
+                  "protesters. What do you say?\nSPOKESMAN: That is wrong. Nobody was killed by our men in Mihtarlam.",
+                  published=dt.date(2021, 8, 20))
+    assert events_of(x, "Killing") == []
+
+
+def test_extraction_a_denial_naming_no_place_is_of_the_latest_such_claim(extracted):
+    x = extracted("Elders say Taliban fighters killed six civilians in Jaghori district last week. The Taliban have "
+                  "denied that any such killings took place.", published=dt.date(2021, 7, 20))
+    assert events_of(x, "Killing") == []
+
+
+def test_extraction_a_verbless_headline_with_an_object_is_a_clause(extracted):
+    # the parser hangs "handed" on the noun as a reduced relative; a passive participle takes no object
+    x = extracted("Paktia governor and officials handed over Gardez to the Taliban on Sunday.",
+                  published=dt.date(2021, 8, 16))
+    assert [e.places for e in events_of(x, "Surrender")] == [("city/gardez",)]
+
+
+def test_extraction_displaced_people_are_where_they_fled_from(extracted):
+    x = extracted("In the past week about 4,000 people from Ishkamish district to Taloqan city have been displaced.",
+                  published=dt.date(2021, 7, 10))
+    assert [e.places for e in events_of(x, "Displacement")] == [("district/takhar/ishkamish",)]
+
+
+def test_extraction_a_time_of_day_phrase_dates_its_clause(extracted):
+    x = extracted("Mihtarlam passed into the hands of the Taliban shortly after midday today.",
+                  published=dt.date(2021, 8, 15))
+    assert [e.time.date for e in events_of(x, "CaptureOfTerritory")] == ["2021-08-15"]

@@ -538,8 +538,10 @@ class ArgumentReader:
             for token in level:
                 found.extend(self._times_at(token))
             if found:
-                return sorted(found, key=lambda h: h.start)
+                # a day before a word that only orders events ("shortly after midday today")
+                return sorted(found, key=lambda h: (h.value.date is None, h.start))
             level = [c for t in level for c in t.children if (skip is None or c.i != skip.i) and (
                 c.dep_ in TIME_PATH and (c.i not in self.triggers or c.pos_ not in ("NOUN", "VERB"))
-                or c.dep_ == "advcl" and c.left_edge.lower_ in self.cues.simultaneous)]
+                or c.dep_ == "advcl" and (c.left_edge.lower_ in self.cues.simultaneous
+                                          or c.lemma_.lower() in self.cues.times_of_day))]
         return found

@@ -18,6 +18,8 @@ even when someone denies it.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -45,6 +47,7 @@ class ContestedClaims:
         self.negated_nouns = set(cues.negated_nouns)
         self.negators = set(cues.negators)
         self.references = {f for lemma in cues.report_nouns for f in noun_forms(lemma)}
+        self.reporting = {f for lemma in cues.reporting_verbs for f in verb_forms(lemma)}
 
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
@@ -84,13 +87,27 @@ class ContestedClaims:
                     why = f"denied by a later sentence referring back to it (at {state.begins[sent.start]})"
                     contested.update((id(e), why) for e in claims)
                     break
-        for where, denied in denied_at:
+        # (what this component has found denied so far denies too: "The report that the mujahideen
+        # killed surrendered soldiers in Ghazni is completely false")
+        for where, denied in denied_at + [(n, e) for n, e in numbered if id(e) in contested]:
             # a correction: another sentence denies the same happening outright, at the same place or
             # of the same person ("Some reports say the governor surrendered. ... He did not surrender")
             who = {p.actor for p in denied.participants if state.actors[p.actor].cls == "Person"}
-            contested.update((id(e), f"contradicted by a denial at {denied.trigger.begin}") for n, e in numbered
+            why = f"contradicted by a denial at {denied.trigger.begin}"
+            contested.update((id(e), why) for n, e in numbered
                              if n != where and id(e) in on_word and e.type == denied.type and (
                                  set(e.places) & set(denied.places) or who & {p.actor for p in e.participants}))
+            if not denied.places and not who:
+                # a denial naming neither place nor person ("denied that any such killings took place",
+                # "the report that the mujahideen killed surrendered soldiers is false") is of the
+                # latest such claim before it, where its sentence names no other place
+                sent = sentences[where]
+                places = [h.key for h in state.within("places", sent.start, sent.end) if not h.descriptor and not h.anaphoric]
+                claim = max(((n, e) for n, e in numbered if where - SENTENCES_BACK <= n < where and id(e) in on_word
+                             and e.type == denied.type and self._near(e.places, places)),
+                            key=lambda item: item[0], default=None)
+                if claim is not None:
+                    contested[id(claim[1])] = why
         if contested:
             state.denied.extend(e for e in state.events if id(e) in contested)
             state.dropped.extend(f"{e.type} {e.trigger.text!r} at {e.trigger.begin}: a claim {contested[id(e)]}"
@@ -98,11 +115,14 @@ class ContestedClaims:
             state.events = [e for e in state.events if id(e) not in contested]
         return doc
 
-    @staticmethod
-    def _attributed(state: DocState, sent, event: EventRecord) -> bool:
-        """Does someone say the event: a speaker of its own, or a report in its sentence?"""
+    def _attributed(self, state: DocState, sent, event: EventRecord) -> bool:
+        """Does someone say the event: a speaker of its own, a report in its sentence, a reporting verb
+        before it, whoever speaks ("Residents say fighters killed ..."), or the speaker whose turn of a
+        transcript or thread its line is ("QUESTION (Radio X): ...", "[12 Aug, 18:05] Local reporter: ...")?"""
+        trigger = state.token_at(event.trigger.begin)
         return any(m.according_to is not None for m in event.mentions) or \
-            any(sent.start <= a.verb < sent.end for a in state.attributions)
+            any(sent.start <= a.verb < sent.end for a in state.attributions) or \
+            not self.reporting.isdisjoint(state.lower[sent.start:trigger]) or _in_turn(state, state.begins[sent.start])
 
     def _retracts(self, state: DocState, start: int, end: int) -> str | None:
         """Does tokens [start, end) deny what was told before, by referring back to it: by naming it
@@ -177,6 +197,20 @@ class ContestedClaims:
             return True
         return any(a == b or self.gazetteer.contains(a, b) or self.gazetteer.contains(b, a)
                    for a in places for b in others)
+
+
+# a speaker's label opening a line: an optional [timestamp], then a name or role and a colon
+TURN_LABEL = re.compile(r"[ \t]*(?:\[[^\]\n]{1,40}\][ \t]*)?[A-Z][^\n:.?!\"“]{0,60}:[ \t]")
+
+
+def _in_turn(state: DocState, begin: int) -> bool:
+    """Is the character at `begin` in a line that opens with a speaker's label (not a dateline: "KABUL:")?"""
+    line = state.text.rfind("\n", 0, begin) + 1
+    label = TURN_LABEL.match(state.text, line)
+    if label is None:
+        return False
+    first, colon = state.token_at(line), state.token_at(label.end() - 2)
+    return not any(h.end >= colon for h in state.within("places", first, colon + 1))
 
 
 @Language.factory("kg_contested")

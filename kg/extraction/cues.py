@@ -36,6 +36,7 @@ class Cues:
     scene: frozenset[str]
     occasions: frozenset[str]
     simultaneous: frozenset[str]
+    times_of_day: frozenset[str]
     support: frozenset[str]
     backdrop: frozenset[str]
     repelling: frozenset[str]
@@ -76,6 +77,7 @@ def load(path: Path = MODALITY) -> Cues:
         scene=_words("arguments", "scene"),
         occasions=_words("arguments", "occasions"),
         simultaneous=_words("arguments", "simultaneous"),
+        times_of_day=_words("arguments", "times_of_day"),
         support=_words("arguments", "support"),
         backdrop=_words("arguments", "backdrop"),
         repelling=_words("arguments", "repelling"),

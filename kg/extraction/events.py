@@ -57,6 +57,7 @@ PLACE_FROM_CONTEXT = {"Surrender", "Defection", "Withdrawal"}
 DESCRIBED_KINDS = {"city": "city", "capital": "city", "town": "city", "district": "district", "province": "province"}
 EMBEDDING_PREPOSITIONS = {"with", "amid", "despite", "during", "following", "after", "before", "since", "for"}
 LANDMARK_WORDS = {"outside", "near", "around", "outskirts"}  # "a base outside the city"
+DESTINATION_WORDS = {"to", "toward", "towards", "into"}  # a place after them is where people went
 CAPITAL_OF_SKIPPED = {"of", "the", "province", "northern", "southern", "eastern", "western", "central",
                       "northeastern", "northwestern", "southeastern", "southwestern"}  # "capital of the province of"
 
@@ -96,6 +97,12 @@ def _side_by_side(lower: list[str], start: int, end: int, run: list[set[str]]) -
     return any(all(lower[i + k] in words for k, words in enumerate(run))
                for i in range(start, end - len(run) + 1) if lower[i] in run[0])
 
+
+
+def _question(state: DocState, start: int, end: int) -> bool:
+    """Does the sentence of tokens [start, end) end with a question mark (closing quotes aside)?"""
+    last = next((w for w in reversed(state.lower[start:end]) if not w.isspace() and w not in ('"', "'", "”", "’", ")")), "")
+    return last == "?"
 
 class Bounds(NamedTuple):
     """Token bounds [start, end) of a trigger: plain ints, as spaCy Span objects are costly to create."""
@@ -173,6 +180,10 @@ class EventTagger:
             in_sentence = spans[bisect_left(span_starts, sent.start):bisect_left(span_starts, sent.end)]
             if self._boilerplate(state, sent.start, sent.end) or not in_sentence and number not in state.parses and not (
                     self.repeat_starts.intersection(state.lower[sent.start:sent.end])):
+                continue
+            if _question(state, sent.start, sent.end):
+                # "Did the governor of Balkh surrender?": asked, not told
+                state.dropped.append(f"sentence at {state.begins[sent.start]}: a question")
                 continue
             # every trigger of the sentence reads its attributions: filtered once, in text order
             attributions = [a for a in state.attributions if sent.start <= a.verb < sent.end]
@@ -663,8 +674,11 @@ class EventTagger:
             lower = state.lower
             # (only after the trigger: "began to withdraw from Kunduz" has an infinitive "to")
             # ("to a base outside the city": the city is where they were, a landmark for the base)
-            candidates = [h for h in candidates if h.start < span.start or lower[h.start - 1] in LANDMARK_WORDS or
-                          not any(w in ("to", "toward", "towards", "into") for w in lower[max(span.end, h.start - 5):h.start])]
+            # before the trigger too, in a translation's word order: "from Farkhar district to Taloqan city
+            # have been displaced", "left Dawlat Shah for Mihtarlam"
+            candidates = [h for h in candidates if lower[h.start - 1] in LANDMARK_WORDS or not (
+                h.start >= span.end and any(w in DESTINATION_WORDS for w in lower[max(span.end, h.start - 5):h.start])
+                or any(w in DESTINATION_WORDS or w == "for" for w in lower[max(left, h.start - 3):h.start]))]
         chains = []
         if position in ("after", "any"):
             # a pattern trigger can hold its place ("entered Ghazni and raised their flag")

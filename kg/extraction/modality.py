@@ -48,6 +48,8 @@ def _negated(token: Token, cues: Cues) -> Token | None:
             return child
         if child.dep_ == "det" and child.lower_ == "no":
             return child
+        if child.dep_ in SUBJECTS | {"obj"} and child.lower_ in cues.negators:
+            return child  # "Nobody has arrested me", "none of the soldiers surrendered"
     return None
 
 

@@ -303,7 +303,9 @@ class ParsedEvents:
         place and the day its clause gives when the phrases found none ("detained two suspects
         during an operation in X province yesterday")."""
         if record.time is None or not record.time.date:
-            time = reader.time(token)
+            # a noun of control takes its time from the verb it is the phrase of ("passed into the
+            # hands of the Taliban shortly after midday today")
+            time = reader.time(token, through_verb=any(f.cases is not None for f in frames if f.type == record.type))
             if time is not None and time.value.date:
                 record = EventRecord(**{**record.__dict__, "time": time.value})
         if token.lemma_.lower() in self.cues.repelling and record.type not in VIOLENT_ACTS_REPELLED:

@@ -102,6 +102,8 @@ def merged_names(state: DocState, start: int, end: int, gazetteer=None) -> dict[
 
 # dependents only a predicate takes: a participle with one of them heads a clause
 PREDICATE_DEPENDENTS = {"nsubj", "nsubj:pass", "obj", "obl", "obl:agent", "aux", "aux:pass"}
+# particles of phrasal verbs, which the parser may read as a preposition
+PARTICLES = {"over", "up", "down", "out", "off", "back", "away"}
 
 
 class SyntaxParser:
@@ -143,6 +145,7 @@ class SyntaxParser:
             chosen.append((number, spans))
             docs.append(Doc(self.model.vocab, words=words, spaces=spaces))
         for (number, spans), parsed in zip(chosen, self.model.pipe(docs, batch_size=self.batch_size)):
+            _clause_for_reduced_relative(parsed)
             self._verbal_participles(parsed)
             state.parses[number] = ParsedSentence(parsed, spans)
         return doc
@@ -159,6 +162,32 @@ class SyntaxParser:
                 token.pos_, token.lemma_ = "VERB", lemma
             elif token.pos_ == "VERB" and token.lemma_ != lemma:
                 token.lemma_ = lemma  # the lexicon's inflections over the lemmatizer's guess ("repelled" -> "repell")
+
+
+def _clause_for_reduced_relative(parsed: Doc) -> None:
+    """A sentence the parser left verbless, a noun at its root with a past form hung on it as a
+    reduced relative, is a clause when that form takes an object: in "Kunar governor and officials
+    handed over Asadabad to the Taliban" the governor is the subject of "handed", as a passive
+    participle takes no object. The verb becomes the root and the noun its subject."""
+    root = next((t for t in parsed if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in ("NOUN", "PROPN") or any(t.pos_ in ("VERB", "AUX") and t.dep_ != "acl" for t in parsed):
+        return
+    verb = next((c for c in root.children if c.dep_ == "acl" and "Past" in c.morph.get("Tense") and c.i > root.i), None)
+    if verb is None or any(c.dep_ in ("nsubj", "nsubj:pass", "aux", "aux:pass", "mark") for c in verb.children):
+        return
+    # an object, or a particle read as the preposition of the noun right after it ("handed over Gardez")
+    after = parsed[verb.i + 1] if verb.i + 1 < len(parsed) else None
+    if not any(c.dep_ == "obj" for c in verb.children) and not (
+            after is not None and after.lower_ in PARTICLES and after.dep_ == "case" and after.head.head.i == verb.i
+            and after.head.dep_ == "obl" and after.head.left_edge.i == after.i):
+        return
+    # the new root first: making the noun depend on the verb while the verb still hangs on the noun
+    # would be a cycle
+    verb.head, verb.dep_ = verb, "ROOT"
+    root.head, root.dep_ = verb, "nsubj"
+    for child in list(root.children):
+        if child.dep_ == "punct" and child.i > verb.i:
+            child.head = verb
 
 
 @Language.factory("kg_syntax")
