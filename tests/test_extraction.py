@@ -1170,3 +1170,30 @@ def test_extraction_a_time_of_day_phrase_dates_its_clause(extracted):
     x = extracted("Mihtarlam passed into the hands of the Taliban shortly after midday today.",
                   published=dt.date(2021, 8, 15))
     assert [e.time.date for e in events_of(x, "CaptureOfTerritory")] == ["2021-08-15"]
+
+
+def test_extraction_counts_skip_dates_and_take_the_counted_object(extracted):
+    x = extracted("KABUL, 27 July 2021 - The ministry said on Monday that commandos had killed 31 insurgents and "
+                  "wounded 12 others in Nad Ali district.", published=dt.date(2021, 7, 27))
+    assert [dict(e.counts) for e in x.events if dict(e.counts).get("killed")] == [{"killed": 31, "injured": 12}]
+
+
+def test_extraction_strikes_carried_out_by_an_air_force_are_airstrikes(extracted):
+    x = extracted("On Tuesday the Afghan Air Force carried out strikes on insurgent positions in Zhari district, "
+                  "killing 22 fighters.", published=dt.date(2021, 7, 30))
+    assert [(e.places, dict(e.counts)) for e in events_of(x, "Airstrike")] == [(("district/kandahar/zhari",),
+                                                                                {"killed": 22})]
+    assert events_of(x, "Killing") == []
+
+
+def test_extraction_a_month_with_its_year(extracted):
+    x = extracted("In May 2019, his car was ambushed in Jaghatu district; two guards were killed.",
+                  published=dt.date(2021, 8, 20))
+    assert [e.time.date for e in x.events] == ["2019-05-01"]
+
+
+def test_extraction_an_attack_placed_by_a_phrase_of_its_verb(extracted):
+    x = extracted("A car bomber struck a police post on the outskirts of Kunduz late on Sunday, killing three "
+                  "policemen.", published=dt.date(2021, 7, 20))
+    assert [(e.places, e.time.date, dict(e.counts)) for e in events_of(x, "Attack")] == [
+        (("city/kunduz",), "2021-07-18", {"killed": 3})]

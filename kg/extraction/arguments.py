@@ -392,8 +392,10 @@ class ArgumentReader:
                 arguments.object_kinds.extend(self.state.actors[a].cls for a in actors)
             if role == "affected" and arguments.count is None:
                 arguments.count = self.count(token)
-            if not actors and role in ("affected", "agent") and how in ("subject", "object"):
-                # "the city surrendered", "Kunduz fell": a place where an actor was expected
+            if not actors and (role in ("affected", "agent") and how in ("subject", "object")
+                               or role == "affected" and trigger.pos_ == "VERB" and how not in ("", "by", "subject", "object")):
+                # "the city surrendered", "Kunduz fell", "struck a checkpoint on the outskirts of
+                # Mazar-i-Sharif": a place where an actor was expected
                 places = self.places_in(token, kinds)
                 if places and role == "affected":
                     arguments.places.extend(places)

@@ -58,6 +58,8 @@ DESCRIBED_KINDS = {"city": "city", "capital": "city", "town": "city", "district"
 EMBEDDING_PREPOSITIONS = {"with", "amid", "despite", "during", "following", "after", "before", "since", "for"}
 LANDMARK_WORDS = {"outside", "near", "around", "outskirts"}  # "a base outside the city"
 DESTINATION_WORDS = {"to", "toward", "towards", "into"}  # a place after them is where people went
+COUNT_MODIFIERS = {"at", "least", "about", "around", "nearly", "almost", "some", "over", "more", "than", "up", "to",
+                   "approximately", "roughly", "an", "estimated"}  # words between a verb and its counted object
 CAPITAL_OF_SKIPPED = {"of", "the", "province", "northern", "southern", "eastern", "western", "central",
                       "northeastern", "northwestern", "southeastern", "southwestern"}  # "capital of the province of"
 
@@ -904,9 +906,16 @@ class EventTagger:
         # Monday, including three women": three is a part, not the whole) (a Token object only for like_num)
         opener = find_phrase(state.lower, span.end, right, self.lexicon.list_openers)
         right = opener[0] if opener else right
-        for i in [*range(span.start - 1, left - 1, -1), *range(span.end, right)]:
+        # a number in a date is no count ("KABUL, 27 July 2021 - ... killed 48")
+        dated = {i for h in state.within("times", left, right) for i in range(h.start, h.end)}
+        # an object counted right after its verb is the count ("killed 48 fighters and wounded 19 others")
+        i = span.end
+        while i < min(right, span.end + 4) and state.lower[i] in COUNT_MODIFIERS:
+            i += 1
+        order = [i] if i < right else []
+        for i in [*order, *range(span.start - 1, left - 1, -1), *range(span.end, right)]:
             value = parse_number(state.texts[i])
-            if value is not None and doc[i].like_num:
+            if value is not None and doc[i].like_num and i not in dated:
                 return ((prop, value),)
         return ()
 

@@ -290,6 +290,9 @@ class ParsedEvents:
         near |= {t.lemma_.lower() for t in clause.children}
         if token.dep_ in ("acl:relcl", "acl"):
             near.add(token.head.lemma_.lower())  # "people who fled": the clause is about its head
+        if token.dep_ in ("obj", "nsubj:pass") and token.head.lemma_.lower() in self.cues.support:
+            # "the Afghan Air Force carried out strikes": the support verb's subject does the act
+            near |= {t.lower_ for c in token.head.children if c.dep_ == "nsubj" for t in c.subtree}
         if name == "unopposed":
             negated = self.cues.conditions.get("unopposed_negated", frozenset())
             return bool(near & words) or any(t.lower_ in ("without", "no") and t.head.lemma_.lower() in negated

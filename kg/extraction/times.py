@@ -83,7 +83,8 @@ class TimeTagger:
                     found.append(("MONTH_YEAR", i, i + 2))
                 if day(i - 1):
                     found.append(("MONTH_DAY", i - 1, i + 2 if year(i + 1) else i + 1))
-                if i > 0 and lower[i - 1] in ("since", "in", "until", "last", "early", "late", "mid"):
+                if i > 0 and lower[i - 1] in ("since", "in", "until", "last", "early", "late", "mid") and not year(i + 1):
+                    # (with a year, "in March 2016" is that month of that year)
                     found.append(("SINCE", i - 1, i + 1))
             if word in lex.day_words and i > 0 and i + 1 < n and parse_count(lower[i - 1]):
                 # "three days later" counts from the last day given; "three days ago" from publication
