@@ -1197,3 +1197,27 @@ def test_extraction_an_attack_placed_by_a_phrase_of_its_verb(extracted):
                   "policemen.", published=dt.date(2021, 7, 20))
     assert [(e.places, e.time.date, dict(e.counts)) for e in events_of(x, "Attack")] == [
         (("city/kunduz",), "2021-07-18", {"killed": 3})]
+
+
+def test_extraction_driving_the_enemy_out_of_a_place_takes_it(extracted):
+    x = extracted("On Friday militias drove the Taliban out of Khinjan district, and on Saturday commandos pushed the "
+                  "insurgents out of Nahrin district.", published=dt.date(2021, 8, 22))
+    assert sorted((e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")) == [
+        (("district/baghlan/khinjan",), "2021-08-20"), (("district/baghlan/nahrin",), "2021-08-21")]
+
+
+def test_extraction_a_place_given_to_an_armed_group_is_captured(extracted):
+    x = extracted("Nahrin district was given to the Taliban without a fight on Saturday.", published=dt.date(2021, 8, 22))
+    assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [
+        (("district/baghlan/nahrin",), "2021-08-21")]
+    # with a giver named, it is the giver's surrender
+    x = extracted("The district governor handed over Nahrin district to the Taliban on Saturday.",
+                  published=dt.date(2021, 8, 22))
+    assert [e.places for e in events_of(x, "Surrender")] == [("district/baghlan/nahrin",)]
+
+
+def test_extraction_a_flag_raised_over_a_place(extracted):
+    x = extracted("Taliban fighters raised their flag over the police headquarters in Nahrin district on Saturday.",
+                  published=dt.date(2021, 8, 22))
+    assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [
+        (("district/baghlan/nahrin",), "2021-08-21")]

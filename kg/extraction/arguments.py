@@ -255,6 +255,12 @@ class ArgumentReader:
             elif dep in ("obj", "iobj") and frame.pos == "VERB":
                 if child.lower_ not in REFLEXIVES and child.lemma_.lower() not in particles:
                     found.append((frame.object, child, "object"))
+                elif child.lemma_.lower() in particles:
+                    # the object is part of the trigger ("raised their flag over the compound"): its
+                    # phrases are the verb's
+                    for phrase in child.children:
+                        if phrase.dep_ == "nmod" and case_of(phrase):
+                            found.extend(self._oblique(phrase, frame, passive, particles))
             elif dep in OBLIQUES or dep == "obl:agent":
                 found.extend(self._oblique(child, frame, passive, particles))
             elif dep in ("nmod:poss", "det:poss") and frame.pos == "NOUN":
@@ -277,8 +283,10 @@ class ArgumentReader:
             role = frame.prepositions.get("by", frame.subject)
         elif preposition in frame.prepositions:
             role = frame.prepositions[preposition]
-        elif preposition and preposition in particles:
-            role = frame.object  # "handed over the city": the particle read as a preposition
+        elif preposition and preposition.split()[0] in particles:
+            # "handed over the city": the particle read as a preposition; "drove the Taliban out of
+            # Andarab": the particle opens the phrase of the place
+            role = frame.object if preposition in particles else frame.prepositions.get(preposition.split()[-1], frame.object)
         elif frame.pos == "NOUN" and frame.holder != "none" and preposition == "of":
             role = frame.holder  # "in the hands of the Taliban"
         elif preposition in self.cues.locative or preposition in self.cues.scene or \
@@ -379,7 +387,8 @@ class ArgumentReader:
                     arguments.add_places(places)
                     # a place the frame names by its relation is the act's; one from a locative
                     # phrase ("fighting took place near Herat") only locates it
-                    if how in ("object", "subject", "of") or frame.prepositions.get(how) == "place" or how in particles:
+                    if how in ("object", "subject", "of") or frame.prepositions.get(how) == "place" or \
+                            how.split()[:1] and how.split()[0] in particles:
                         arguments.themes.extend(places)
                 continue
             actors = self.actors_in(token)

@@ -101,6 +101,22 @@ def _side_by_side(lower: list[str], start: int, end: int, run: list[set[str]]) -
 
 
 
+SPEAKING_PRONOUNS = {"he", "she", "they", "we", "i"}
+
+
+def _speaker_in_parse(state: DocState, token: int) -> bool:
+    """Has the verb at article token `token` a subject in its sentence's parse that can speak: a noun
+    or a name ("the US embassy", "the Humanitarian Coordinator"), or a personal pronoun?"""
+    parsed = state.parses.get(state.sentence_number(token))
+    verb = parsed.at(token) if parsed is not None else None
+    if verb is None:
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None and verb.dep_ == "conj":  # "announced ... and called on young men to volunteer"
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    return subject is not None and (subject.pos_ in ("NOUN", "PROPN") or subject.lower_ in SPEAKING_PRONOUNS)
+
+
 def _question(state: DocState, start: int, end: int) -> bool:
     """Does the sentence of tokens [start, end) end with a question mark (closing quotes aside)?"""
     last = next((w for w in reversed(state.lower[start:end]) if not w.isspace() and w not in ('"', "'", "”", "’", ")")), "")
@@ -335,6 +351,9 @@ class EventTagger:
             return [], previous_subject
         missing = [r for r in trigger.requires if (r == "place" and not places) or (r != "place" and r not in roles)
                    and not (r == "agent" and foreign)]  # "foreign forces began to withdraw": no actor needed
+        if missing == ["agent"] and trigger.type == "Statement" and _speaker_in_parse(state, span.start):
+            # "the Humanitarian Coordinator called on all parties ...": a speaker the lexicon does not know
+            missing = []
         described = None
         if missing == ["place"] and trigger.type == "CaptureOfTerritory":
             # "On Monday they seized a new provincial capital": a place described, named later on
