@@ -126,7 +126,8 @@ def phrase_levels(token: Token, depth: int = 3) -> Iterator[list[Token]]:
         if not level:
             return
         yield level
-        level = [c for t in level for c in t.children if c.dep_ in INSIDE_PHRASE]
+        # (a name in apposition the parser made an adverb: "The police chief, Mohammad Yasin Hakimi, gave up")
+        level = [c for t in level for c in t.children if c.dep_ in INSIDE_PHRASE or c.dep_ == "advmod" and c.text[:1].isupper()]
 
 
 def is_passive(trigger: Token) -> bool:

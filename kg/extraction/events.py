@@ -314,9 +314,9 @@ class EventTagger:
         foreign = trigger.type == "Withdrawal" and any(
             w in self.lexicon.foreign_forces and (w != "us" or state.texts[i] == "US")
             for i, w in enumerate(state.lower[left:right], start=left))
-        if foreign:
+        if foreign and not any(self.gazetteer.places[k].kind == "facility" for k in places):
             # "foreign forces began to withdraw", "the withdrawal of international troops": from the
-            # country, wherever the passage is set
+            # country, wherever the passage is set (but "left Bagram Airfield": the base they left)
             country = self._country(state, span.start)
             places = [country] if country else places
         elif trigger.type in PLACE_FROM_CONTEXT and main and (

@@ -293,6 +293,13 @@ class ParsedEvents:
         if token.dep_ in ("obj", "nsubj:pass") and token.head.lemma_.lower() in self.cues.support:
             # "the Afghan Air Force carried out strikes": the support verb's subject does the act
             near |= {t.lower_ for c in token.head.children if c.dep_ == "nsubj" for t in c.subtree}
+        if name == "civilians" and token.pos_ == "VERB":
+            # who flees is the subject: "the Afghan side", "Afghan forces" elsewhere in the clause are not
+            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            if subjects:
+                near = {w for c in subjects for t in c.subtree for w in (t.lemma_.lower(), t.lower_)}
+                if token.dep_ in ("acl:relcl", "acl"):
+                    near.add(token.head.lemma_.lower())
         if name == "unopposed":
             negated = self.cues.conditions.get("unopposed_negated", frozenset())
             return bool(near & words) or any(t.lower_ in ("without", "no") and t.head.lemma_.lower() in negated

@@ -145,7 +145,7 @@ class SyntaxParser:
             chosen.append((number, spans))
             docs.append(Doc(self.model.vocab, words=words, spaces=spaces))
         for (number, spans), parsed in zip(chosen, self.model.pipe(docs, batch_size=self.batch_size)):
-            _clause_for_reduced_relative(parsed)
+            _clause_for_verbless_root(parsed)
             self._verbal_participles(parsed)
             state.parses[number] = ParsedSentence(parsed, spans)
         return doc
@@ -164,30 +164,40 @@ class SyntaxParser:
                 token.lemma_ = lemma  # the lexicon's inflections over the lemmatizer's guess ("repelled" -> "repell")
 
 
-def _clause_for_reduced_relative(parsed: Doc) -> None:
-    """A sentence the parser left verbless, a noun at its root with a past form hung on it as a
-    reduced relative, is a clause when that form takes an object: in "Kunar governor and officials
-    handed over Asadabad to the Taliban" the governor is the subject of "handed", as a passive
-    participle takes no object. The verb becomes the root and the noun its subject."""
+def _clause_for_verbless_root(parsed: Doc) -> None:
+    """A sentence the parser left verbless, a noun at its root, is a clause with that noun as subject
+    when a verb hangs on it
+    - as a reduced relative that takes an object: in "Kunar governor and officials handed over
+      Asadabad to the Taliban" the governor is the subject of "handed", as a passive participle takes
+      no object;
+    - or as a finite verb coordinated with it: "The police chief of Baharak district, Mohammad Yasin
+      Hakimi, gave up with 70 of his men".
+    The verb becomes the root and the noun its subject."""
     root = next((t for t in parsed if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ not in ("NOUN", "PROPN") or any(t.pos_ in ("VERB", "AUX") and t.dep_ != "acl" for t in parsed):
+    if root is None or root.pos_ not in ("NOUN", "PROPN") or \
+            any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("acl", "conj") for t in parsed):
         return
-    verb = next((c for c in root.children if c.dep_ == "acl" and "Past" in c.morph.get("Tense") and c.i > root.i), None)
+    verb = next((c for c in root.children if c.i > root.i and c.pos_ == "VERB" and (
+        c.dep_ == "acl" and "Past" in c.morph.get("Tense") and _takes_object(parsed, c)
+        or c.dep_ == "conj" and "Fin" in c.morph.get("VerbForm"))), None)
     if verb is None or any(c.dep_ in ("nsubj", "nsubj:pass", "aux", "aux:pass", "mark") for c in verb.children):
-        return
-    # an object, or a particle read as the preposition of the noun right after it ("handed over Gardez")
-    after = parsed[verb.i + 1] if verb.i + 1 < len(parsed) else None
-    if not any(c.dep_ == "obj" for c in verb.children) and not (
-            after is not None and after.lower_ in PARTICLES and after.dep_ == "case" and after.head.head.i == verb.i
-            and after.head.dep_ == "obl" and after.head.left_edge.i == after.i):
         return
     # the new root first: making the noun depend on the verb while the verb still hangs on the noun
     # would be a cycle
     verb.head, verb.dep_ = verb, "ROOT"
     root.head, root.dep_ = verb, "nsubj"
     for child in list(root.children):
-        if child.dep_ == "punct" and child.i > verb.i:
+        if child.dep_ in ("punct", "cc") and child.i > verb.i or child.dep_ == "cc" and child.i == verb.i - 1:
             child.head = verb
+
+
+def _takes_object(parsed: Doc, verb: Token) -> bool:
+    """Has `verb` an object, or a particle read as the preposition of the noun right after it ("handed
+    over Gardez")?"""
+    after = parsed[verb.i + 1] if verb.i + 1 < len(parsed) else None
+    return any(c.dep_ == "obj" for c in verb.children) or (
+        after is not None and after.lower_ in PARTICLES and after.dep_ == "case" and after.head.head.i == verb.i
+        and after.head.dep_ == "obl" and after.head.left_edge.i == after.i)
 
 
 @Language.factory("kg_syntax")
