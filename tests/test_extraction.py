@@ -1221,3 +1221,14 @@ def test_extraction_a_flag_raised_over_a_place(extracted):
                   published=dt.date(2021, 8, 22))
     assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [
         (("district/baghlan/nahrin",), "2021-08-21")]
+
+
+def test_extraction_a_pronoun_giving_a_place_up_surrenders_it(extracted):
+    # the passive-only capture frame does not read the active verb: "he" gave the city up
+    x = extracted("On Friday, as governor of Uruzgan, he handed the provincial capital to the Taliban.",
+                  published=dt.date(2021, 8, 16))
+    assert [e.places for e in events_of(x, "Surrender")] == [("city/tarinkot",)]
+    assert events_of(x, "CaptureOfTerritory") == []
+    # leaving is not a withdrawal for a pronoun nobody named
+    x = extracted("Gunmen shot dead a prosecutor as he left his home in Kabul on Monday.", published=dt.date(2021, 8, 16))
+    assert events_of(x, "Withdrawal") == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg import syntax
+from kg.errors import DataFileError
 from kg.extraction import frames, inflection
 from kg.extraction.cues import default as default_cues
 from kg.extraction.modality import DENIED, FACT, HYPOTHETICAL, WANTED, read
@@ -79,8 +80,16 @@ def test_trigger_lexicon_is_by_lemma_and_part_of_speech():
     ("The Taliban threatened to capture the city.", "capture", WANTED),
     ("It is feared that many civilians were killed.", "killed", FACT),
     ("The city fell even as officials denied the rumours.", "fell", FACT),
+    ("Nobody surrendered to the Taliban.", "surrendered", DENIED),
 ])
 def test_modality_scopes_over_what_it_frames(text, word, status):
     doc = syntax.load()(text)
     token = next(t for t in doc if t.text == word)
     assert read(token, default_cues()).status == status
+
+
+def test_trigger_lexicon_rejects_an_unknown_voice(tmp_path):
+    path = tmp_path / "triggers.toml"
+    path.write_text('[[frame]]\ntype = "CaptureOfTerritory"\nverbs = ["give"]\nvoice = "active"\n')
+    with pytest.raises(DataFileError, match="voice"):
+        frames.load(path)

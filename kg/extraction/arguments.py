@@ -40,6 +40,9 @@ TIME_PATH = OBLIQUES | {"compound", "flat", "appos", "nummod", "amod", "case", "
                         "nmod:desc"}
 PLACE_SET_NOUNS = {"capital": "city", "city": "city", "town": "city", "district": "district", "province": "province"}
 SINGLE_PRONOUNS = frozenset({"him", "her", "he", "she"})
+# pronouns that stand for people nobody named in the clause, as those an act is done to or who give
+# themselves up ("he handed the city to the Taliban"; not "as he left his home")
+PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "we", "i"})
 SINGLE_DETERMINERS = frozenset({"a", "an", "the", "one", "this", "that"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 PASSIVE_MARKS = {"nsubj:pass", "aux:pass", "obl:agent"}
@@ -396,7 +399,7 @@ class ArgumentReader:
             for actor in actors:
                 arguments.add(role, actor)
             if not actors and role in ("agent", "affected") and how in ("subject", "object", "by") \
-                    and token.lemma_.lower() in self.people:
+                    and (token.lemma_.lower() in self.people or role == "affected" and token.lower_ in PERSONAL_PRONOUNS):
                 arguments.unnamed_people.add(role)
             if how == "object" and actors:
                 arguments.object_kinds.extend(self.state.actors[a].cls for a in actors)

@@ -19,7 +19,7 @@ TRIGGERS = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "triggers.
 ROLES = {"agent", "affected", "surrendered_to", "place", "none"}
 # keys of a frame that are not prepositions
 SETTINGS = {"type", "verbs", "nouns", "subject", "object", "cases", "holder", "modifier", "requires", "place_kinds",
-            "agent_kinds", "affected_kinds", "object_kinds", "when", "frame", "support"}
+            "agent_kinds", "affected_kinds", "object_kinds", "when", "frame", "support", "voice"}
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself", "oneself", "myself", "ourselves", "yourself"})
 VERBAL = {"VERB"}
 NOMINAL = {"NOUN", "PROPN"}
@@ -46,6 +46,7 @@ class Frame:
     when: tuple[str, ...] = ()
     frame: bool = False
     support: bool = False  # a noun that tells the act only as the object of a support verb ("took control")
+    voice: str = "any"  # "passive": a verb read by this frame only in the passive ("was given to the Taliban")
     entry: str = ""  # as written in the lexicon, for messages
 
     def role_of(self, preposition: str) -> str | None:
@@ -136,6 +137,8 @@ def load(path: Path = TRIGGERS) -> TriggerLexicon:
             unknown = set(settings.get(name, ())) - set(ACTOR_CLASSES)
             if unknown:
                 raise DataFileError(f"{where} {name} has {sorted(unknown)}", hint=f"use classes of {list(ACTOR_CLASSES)}")
+        if settings.get("voice", "any") not in ("any", "passive"):
+            raise DataFileError(f"{where} has voice {settings['voice']!r}", hint='use "any" or "passive"')
         unknown = set(settings.get("place_kinds", ())) - set(PLACE_CLASS)
         if unknown:
             raise DataFileError(f"{where} place_kinds has {sorted(unknown)}", hint=f"use kinds of {sorted(PLACE_CLASS)}")
@@ -149,6 +152,7 @@ def load(path: Path = TRIGGERS) -> TriggerLexicon:
             object_kinds=tuple(settings.get("object_kinds", ())), when=tuple(settings.get("when", ())),
             frame=bool(settings.get("frame", False)),
             support=bool(settings.get("support", False)),
+            voice=settings.get("voice", "any"),
         )
         for pos, key in (("VERB", "verbs"), ("NOUN", "nouns")):
             for entry in settings.get(key, ()):

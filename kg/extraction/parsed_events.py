@@ -23,7 +23,7 @@ from spacy.tokens import Token
 from kg.extraction import cues as cues_module
 from kg.extraction import frames as frames_module
 from kg.extraction import modality as modality_module
-from kg.extraction.arguments import Anchors, Arguments, ArgumentReader, people_nouns
+from kg.extraction.arguments import Anchors, Arguments, ArgumentReader, is_passive, people_nouns
 from kg.extraction.frames import Frame
 from kg.extraction.records import EventMention, EventRecord, Participant
 from kg.extraction.state import DocState
@@ -279,6 +279,8 @@ class ParsedEvents:
         if frame.support and not (token.dep_ in ("obj", "nsubj:pass") and token.head.lemma_.lower() in self.cues.support):
             return False
         if frame.object_kinds and not set(arguments.object_kinds) & set(frame.object_kinds):
+            return False
+        if frame.voice == "passive" and token.pos_ == "VERB" and not is_passive(token):
             return False
         return all(self._condition(name, token) for name in frame.when)
 
