@@ -1232,3 +1232,34 @@ def test_extraction_a_pronoun_giving_a_place_up_surrenders_it(extracted):
     # leaving is not a withdrawal for a pronoun nobody named
     x = extracted("Gunmen shot dead a prosecutor as he left his home in Kabul on Monday.", published=dt.date(2021, 8, 16))
     assert events_of(x, "Withdrawal") == []
+
+
+def test_extraction_a_live_logs_clock_entries_are_of_its_day(extracted):
+    x = extracted("Live: the battle for Kunduz\nSunday 8 August 2021, all times local\n\n"
+                  "09:00 – Taliban fighters have entered Kunduz city from three sides.\n"
+                  "09:40 – Provincial officials say the Taliban took Sar-e Pol city around nine o'clock.",
+                  published=dt.date(2021, 8, 9))
+    dates = {e.places[0]: e.time.date for e in events_of(x, "CaptureOfTerritory")}
+    assert dates == {"city/sar-e-pol": "2021-08-08"}
+
+
+def test_extraction_deixis_in_a_dated_entry_is_of_the_entrys_day(extracted):
+    x = extracted("[12 Aug 2021, 16:40] Local reporter: This afternoon the governor of Logar was arrested by "
+                  "security forces in Wardak province.", published=dt.date(2021, 8, 14))
+    assert [e.time.date for e in events_of(x, "Arrest")] == ["2021-08-12"]
+
+
+def test_extraction_a_speakers_label_is_split_from_what_the_speaker_says(extracted):
+    x = extracted("[02 Sep 2021, 22:47] Mawlawi Zahed (Taliban spokesman): Tonight the mujahideen took full "
+                  "control of Khinjan district.\n\n[02 Sep 2021, 23:30] Ahmad Wali (resistance spokesman): The claim "
+                  "that Khinjan has fallen is a lie.", published=dt.date(2021, 9, 4))
+    sentences = [s.text.strip() for s in x.events[0].mentions] if x.events else []
+    assert events_of(x, "CaptureOfTerritory") == [], sentences
+    assert [e.type for e in x.denied if e.type == "CaptureOfTerritory"]
+
+
+def test_extraction_a_denial_with_a_negative_subject_and_no_place_of_its_own(extracted):
+    x = extracted("[03 Sep 2021, 08:15] Ahmad Wali: Last night our forces ambushed a Taliban convoy in Paryan "
+                  "district.\n\n[03 Sep 2021, 09:02] Mawlawi Zahed: No convoy of the mujahideen was ambushed "
+                  "anywhere.", published=dt.date(2021, 9, 4))
+    assert events_of(x, "Attack") == []

@@ -69,6 +69,9 @@ class ContestedClaims:
                 contested[id(e)] = "inside a report its sentence denies"
             elif id(e) in on_word and self._denied_after(state, trigger, sentences[n].end):
                 contested[id(e)] = "denied later in its sentence"
+        # sentences counted back: blank lines and speakers' labels ("[03 Sep, 09:02] Name:") do not count
+        saying = [n for n, sent in enumerate(sentences) if _tells(state, sent)]
+        reach = {n: set(saying[max(0, i - SENTENCES_BACK):i]) for i, n in enumerate(saying)}
         denied_at = [(state.sentence_of(d), d) for d in state.denied]
         denied_in = {n for n, _ in denied_at}
         for number, sent in enumerate(sentences):
@@ -79,7 +82,7 @@ class ContestedClaims:
             if not retracts or number in denied_in and retracts != "named":
                 continue
             places = [h.key for h in state.within("places", sent.start, sent.end) if not h.descriptor]
-            for back in range(number - 1, max(-1, number - 1 - SENTENCES_BACK), -1):
+            for back in sorted(reach.get(number, ()), reverse=True):
                 if back in denied_in:
                     break  # ("The Taliban deny that ... . '...', he said, calling the reports propaganda")
                 claims = [e for n, e in numbered if n == back and id(e) in on_word and self._near(e.places, places)]
@@ -103,7 +106,7 @@ class ContestedClaims:
                 # latest such claim before it, where its sentence names no other place
                 sent = sentences[where]
                 places = [h.key for h in state.within("places", sent.start, sent.end) if not h.descriptor and not h.anaphoric]
-                claim = max(((n, e) for n, e in numbered if where - SENTENCES_BACK <= n < where and id(e) in on_word
+                claim = max(((n, e) for n, e in numbered if n in reach.get(where, ()) and id(e) in on_word
                              and e.type == denied.type and self._near(e.places, places)),
                             key=lambda item: item[0], default=None)
                 if claim is not None:
@@ -197,6 +200,12 @@ class ContestedClaims:
             return True
         return any(a == b or self.gazetteer.contains(a, b) or self.gazetteer.contains(b, a)
                    for a in places for b in others)
+
+
+def _tells(state: DocState, sent) -> bool:
+    """Does the sentence say something: a word, and not only a speaker's label ending in a colon?"""
+    words = [w for w in state.lower[sent.start:sent.end] if not w.isspace()]
+    return any(w.isalpha() for w in words) and words[-1] not in (":", "):", "]:")
 
 
 # a speaker's label opening a line: an optional [timestamp], then a name or role and a colon

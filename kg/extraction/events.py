@@ -433,7 +433,11 @@ class EventTagger:
             parse_number(state.texts[end + 1]) is not None or state.lower[end + 1] in ("several", "many", "his", "her", "their"))
 
     def _boilerplate(self, state: DocState, start: int, end: int) -> bool:
-        """A link to another story ("Read Also: ..."): an opener from the lexicon, then a colon."""
+        """A link to another story ("Read Also: ..."): an opener from the lexicon, then a colon (the
+        sentence may start after the opener, which the sentence rule splits off as a label)."""
+        line = state.token_at(state.text.rfind("\n", 0, state.begins[start]) + 1)
+        if line < start and ":" in state.lower[line:start]:
+            start = line
         if ":" not in state.lower[start:min(end, start + 8)]:
             return False
         words = [w for w in state.lower[start:min(end, start + 8)] if not w.isspace()]

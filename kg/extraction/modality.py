@@ -50,6 +50,10 @@ def _negated(token: Token, cues: Cues) -> Token | None:
             return child
         if child.dep_ in SUBJECTS | {"obj"} and child.lower_ in cues.negators:
             return child  # "Nobody has arrested me", "none of the soldiers surrendered"
+        if child.dep_ in SUBJECTS | {"obj"}:
+            no = next((g for g in child.children if g.dep_ == "det" and g.lower_ == "no"), None)
+            if no is not None:
+                return no  # "No convoy of the mujahideen was ambushed", "they killed no civilians"
     return None
 
 
@@ -103,6 +107,8 @@ def read(trigger: Token, cues: Cues) -> Modality:
         relation, head = current.dep_, current.head
         lemma = head.lemma_.lower()
         depth += 1
+        if relation == "acl:relcl" and lemma in cues.report_nouns and any(c.dep_ == "nsubj" for c in current.children):
+            relation = "acl"  # "the claim that Shutul has fallen", parsed as a relative clause, is its content
         if relation == "conj":
             if not _own_subject(current):  # "could surrender or flee": one subject, one auxiliary
                 if (negator := _negated(head, cues)) is not None:

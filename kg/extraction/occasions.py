@@ -7,21 +7,26 @@ definite reference to an occasion carries the day over (not a sentence that mere
 from the events of the few sentences before or an occasion they told with its day and no event of
 its own ("conducted a security operation in Bermal district today. During the operation, ..."), and
 never across another time expression. The entries of a chronology or a ticker ("8 August – The
-Taliban take three more provincial capitals: ...") are dated by the day that opens their line.
+Taliban take three more provincial capitals: ...") are dated by the day that opens their line, and
+the entries of a live log stamped with a clock time ("09:20 — ...") by the day of the log.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extraction import cues as cues_module
-from kg.extraction.records import EventRecord
+from kg.extraction.records import EventRecord, TimeValue
 from kg.extraction.state import DocState
 
 DEFINITE = {"the", "this", "that", "these", "those", "same"}
 INDEFINITE = {"a", "an", "one"}
 ENTRY_MARKS = {"–", "—", "-", ":", "|"}  # what follows the date that opens an entry
+# a clock time opening a live log's entry: "09:20 — ", "14.05 - ", "7:40 am: "
+CLOCK_ENTRY = re.compile(r"[ \t]*\d{1,2}[:.]\d{2}(?:[ \t]*(?:am|pm|a\.m\.|p\.m\.|GMT|UTC))?[ \t]*[–—\-:|]")
 SENTENCES_BACK = 4
 
 
@@ -41,8 +46,10 @@ class PassageTimes:
             number = state.sentence_of(event)
             while occasions and occasions[0][0] < number:
                 dated.append(occasions.pop(0))
-            if not (event.time and event.time.date) and (day := self._entry_day(state, sentences[number])) is not None:
-                # "8 August – The Taliban take three more provincial capitals: ...": a dated entry
+            if not (event.time and event.time.date) and (day := self._entry_day(state, sentences[number])
+                                                          or self._clock_entry_day(state, sentences[number])) is not None:
+                # "8 August – The Taliban take three more provincial capitals: ...": a dated entry;
+                # "09:20 — Taliban fighters enter Kunduz city": an entry of the day the log is of
                 event = EventRecord(**{**event.__dict__, "time": day})
             if event.time and event.time.date:
                 dated.append((number, event.time))
@@ -64,6 +71,26 @@ class PassageTimes:
                 or state.text[line:state.begins[first.start]].strip() or first.end >= len(state.texts):
             return None
         return first.value if state.texts[first.end] in ENTRY_MARKS else None
+
+    @staticmethod
+    def _clock_entry_day(state: DocState, sentence) -> TimeValue | None:
+        """The day of a live log's entry stamped with a clock time ("09:20 — ..."): the last day named
+        on a line before it that is no entry (the log's heading: "Sunday, 8 August 2021"), else the
+        day of publication."""
+        text = state.text
+        line = text.rfind("\n", 0, state.begins[sentence.start]) + 1
+        if not CLOCK_ENTRY.match(text, line):
+            return None
+        heading = None
+        for hit in state.within("times", 0, state.token_at(line)):
+            start = text.rfind("\n", 0, state.begins[hit.start]) + 1
+            if hit.value.date and hit.value.precision == "DayPrecision" and not CLOCK_ENTRY.match(text, start):
+                heading = hit.value
+        if heading is not None:
+            return heading
+        if state.published is None:
+            return None
+        return TimeValue("the day of the log", state.published.isoformat(), "DayPrecision")
 
     def _occasions_told(self, state: DocState, sentences) -> list[tuple[int, object]]:
         """(sentence number, time) of sentences naming an occasion with an indefinite article and a

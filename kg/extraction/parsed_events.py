@@ -113,10 +113,12 @@ class ParsedEvents:
             if not self._assertive(token) or self._said(state, parsed, token, statements) or \
                     any(self._backdrop(token, f.type) or self._describes_people(token, f.type, reader) for f in frames):
                 continue
-            found = self._events(state, parsed, reader, token, frames, mention, topic)
+            status = modality_module.read(token, self.cues)
+            # (a denial needs no place of its own: it is read against the claims told before it)
+            found = self._events(state, parsed, reader, token, frames, mention, topic,
+                                 placeless=status.status == modality_module.DENIED)
             if not found:
                 continue
-            status = modality_module.read(token, self.cues)
             for event in found:
                 if any(self._same(event, r) for r in denied_here) or \
                         any(self._same(event, r) or self._overlap(event, r) for r in records if id(r) in told) or \
@@ -130,7 +132,7 @@ class ParsedEvents:
 
     # --- reading one trigger ----------------------------------------------------------------------------
     def _events(self, state: DocState, parsed, reader: ArgumentReader, token: Token, frames: list[Frame],
-                mention, topic) -> list[EventRecord]:
+                mention, topic, placeless: bool = False) -> list[EventRecord]:
         start, end = parsed.article(token)
         for frame in frames:
             arguments = self._read(reader, token, frame)
@@ -147,7 +149,7 @@ class ParsedEvents:
             # an event added from the parse must say where: a happening with no place, or only a
             # country, is rarely one the phrases missed and mostly a campaign or a general remark
             places = [p for p in places if self.gazetteer.places[p].kind != "country"]
-            if not places or frame.type == "Statement":
+            if not places and not placeless or frame.type == "Statement":
                 continue
             if not self._fits(state, frame, arguments, places, token):
                 continue
@@ -156,7 +158,7 @@ class ParsedEvents:
                           time=arguments.time.value if arguments.time else None,
                           counts=((prop, arguments.count),) if prop and arguments.count else ())
             inner = self.gazetteer.innermost(places)
-            if frame.type in ONE_PLACE_PER_EVENT:
+            if frame.type in ONE_PLACE_PER_EVENT and inner:
                 return [EventRecord(places=(place,), **common) for place in inner]
             return [EventRecord(places=tuple(inner), **common)]
         return []

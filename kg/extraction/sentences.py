@@ -51,6 +51,47 @@ def sentence_starts(words: list[str], is_punct: list[int]) -> list[int]:
     return starts
 
 
+LABEL_REACH = 16  # tokens a speaker's label may take: "[12 Aug 2021, 18:05] Local reporter, Ghazni:"
+LABEL_STOPS = {"in", "of", "on", "at", "to", "the", "a", "an", "for", "with", "from", "and", "as", "by"}
+
+
+def after_speaker_labels(texts: list[str]) -> list[int]:
+    """Token indices right after a speaker's label that opens a line ("QUESTION (Radio X): ...",
+    "[12 Aug 2021, 18:05] Mawlawi Zahed: ...", "HAQJO: ..."): what the speaker says is a sentence of
+    its own, which a parser trained on running text reads far better without the label.
+
+    >>> after_speaker_labels(["Q", "(", "Radio", ")", ":", "Did", "it", "fall", "?"])
+    [5]
+    """
+    found = []
+    for first in [0] + [i + 1 for i, w in enumerate(texts) if is_line_break(w)]:
+        if first >= len(texts) or not (texts[first][:1].isupper() or texts[first] == "["):
+            continue
+        depth, words = 0, 0  # brackets open; words outside brackets
+        for j in range(first, min(len(texts) - 1, first + LABEL_REACH)):
+            word = texts[j]
+            if word in FINAL_PUNCTUATION or is_line_break(word) or word in ("“", '"'):
+                break
+            if word in ("[", "("):
+                depth += 1
+            elif word in ("]", ")", "]:", "):"):  # (the tokenizer keeps "):" together)
+                depth -= 1
+                word = word[1:] or word
+            elif depth == 0 and word.isalpha():
+                words += 1
+                # a name or a role, not a headline's clause ("Taliban advance in Takhar: ...")
+                if words > 4 or word in LABEL_STOPS:
+                    break
+            if word == ":" and depth == 0:
+                after = j + 1
+                while after < len(texts) and texts[after].isspace() and not is_line_break(texts[after]):
+                    after += 1
+                if after < len(texts) and (texts[after][:1].isupper() or texts[after][:1] in ('"', "“")):
+                    found.append(after)
+                break
+    return found
+
+
 def headline_end(state, sentences) -> int:
     """Token index where the headline ends: a first line without final punctuation; 0 if none."""
     first = sentences[0] if state.lower else None
@@ -65,6 +106,8 @@ def sentences(doc: Doc) -> Doc:
     state = doc._.kg
     words = state.lower if state is not None else [t.text for t in doc]
     starts = sentence_starts(words, doc.to_array(IS_PUNCT).tolist())
+    if state is not None:
+        starts = sorted(set(starts) | set(after_speaker_labels(state.texts)))
     if words:
         # spaCy's own encoding: 1 starts a sentence, -1 (as uint64) does not
         marks = numpy.full((len(words), 1), -1, dtype="int64").astype("uint64")

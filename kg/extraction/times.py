@@ -41,6 +41,11 @@ def resolve_month_day(month: int, day: int, year: int | None, published: dt.date
         return None
 
 
+# expressions whose day depends on when the text was written
+DEICTIC = {"WEEKDAY", "RELATIVE", "AGO"}
+# what follows the date stamped at the head of an entry
+STAMP_ENDS = {"]", ")", ",", "–", "—", "-", ":", "|"}
+
 class TimeTagger:
     """Finds time expressions by a direct scan of the lower-cased tokens (faster than a token Matcher
     for these few shapes): WEEKDAY [part of day], MONTH DAY[, YEAR], DAY MONTH [YEAR], MONTH YEAR,
@@ -111,7 +116,9 @@ class TimeTagger:
                 forward = state.lower[end - 1] in ("after", "before") and end < len(doc) and not doc[end].is_punct
                 value = self._anchored(state, start, end, self._offset(label, state.lower[start:end]), state.times, flip=forward)
             else:
-                value = self._value(label, state, start, end, published)
+                # "[12 Aug 2021, 16:40] ... This afternoon ...": deixis in a dated entry is of its day
+                anchor = self._entry_stamp(state, start) if label in DEICTIC else None
+                value = self._value(label, state, start, end, anchor or published)
             if value is None:
                 continue
             # "on Monday, August 9" - the weekday and the date are one expression
@@ -122,6 +129,23 @@ class TimeTagger:
             state.times.append(TimeHit(start, end, value, forward))
             taken = end
         return doc
+
+    @staticmethod
+    def _entry_stamp(state: DocState, start: int) -> dt.date | None:
+        """The day stamped at the head of the line holding token `start`, when the line opens with a
+        day-precise date ("[12 Aug 2021, 16:40] Name: ...", "3 July – ..."): what "today", "last night"
+        and weekdays on that line are relative to."""
+        text = state.text
+        line = text.rfind("\n", 0, state.begins[start]) + 1
+        for hit in reversed(state.times):
+            if state.begins[hit.start] < line:
+                return None
+            # (a calendar date, not a relative one: "A day earlier, on Wednesday, ..." is no stamp)
+            if text[line:state.begins[hit.start]].strip(" \t[(") == "" and hit.value.precision == "DayPrecision" \
+                    and hit.value.date and any(c.isdigit() for c in hit.value.expression) \
+                    and hit.end < len(state.texts) and state.texts[hit.end] in STAMP_ENDS:
+                return dt.date.fromisoformat(hit.value.date)
+        return None
 
     # The expression is tokens [start, end), read from the state's lists: Span and Token objects are costly.
     def _offset(self, label: str, words: list[str]) -> int:
