@@ -1263,3 +1263,25 @@ def test_extraction_a_denial_with_a_negative_subject_and_no_place_of_its_own(ext
                   "district.\n\n[03 Sep 2021, 09:02] Mawlawi Zahed: No convoy of the mujahideen was ambushed "
                   "anywhere.", published=dt.date(2021, 9, 4))
     assert events_of(x, "Attack") == []
+
+
+def test_extraction_a_repelled_attack_is_the_attack_alone(extracted):
+    x = extracted("Taliban fighters attacked police posts on the outskirts of Farah city on Wednesday night, wounding "
+                  "two policemen before they were pushed back.", published=dt.date(2021, 8, 13))
+    assert [e.places for e in events_of(x, "Attack")] == [("city/farah",)]
+    assert events_of(x, "ArmedClash") == []
+
+
+def test_extraction_resistance_is_a_clash_only_when_someone_puts_it_up(extracted):
+    named = extracted("The National Resistance Front said its fighters held positions in Paryan district on Sunday.",
+                      published=dt.date(2021, 9, 6))
+    assert events_of(named, "ArmedClash") == []
+    put_up = extracted("Kunduz fell on Sunday after a week's resistance by government forces in Kunduz city.",
+                       published=dt.date(2021, 8, 9))
+    assert [e.places for e in events_of(put_up, "ArmedClash")] == [("city/kunduz",)]
+
+
+def test_extraction_a_district_of_a_province_is_the_place(extracted):
+    x = extracted("Today in Khinjan district of Baghlan, 20 militiamen surrendered to the Taliban.",
+                  published=dt.date(2021, 9, 3))
+    assert [e.places[0] for e in events_of(x, "Surrender")] == ["district/baghlan/khinjan"]

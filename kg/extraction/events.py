@@ -780,8 +780,8 @@ class EventTagger:
         for hit in hits:
             if chain and cls._apposed(chain[-1], hit):
                 pass  # "Asadabad, the capital of Kunar Province": the place a description belongs to
-            elif chain and state.lower[hit.end if backwards else edge:edge if backwards else hit.start] in (["'s"], ["’s"]):
-                pass  # "Baghlan's Burka district": the possessor contains the place
+            elif chain and state.lower[hit.end if backwards else edge:edge if backwards else hit.start] in (["'s"], ["’s"], ["of"]):
+                pass  # "Baghlan's Burka district", "Andarab district of Baghlan": one place inside the other
             elif all(h.descriptor for h in chain):
                 skip |= {i for h in chain for i in range(h.start, h.end)}
                 between = range(hit.end, anchor) if backwards else range(anchor, hit.start)

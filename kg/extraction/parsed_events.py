@@ -86,6 +86,10 @@ class ParsedEvents:
             if token is not None and self._describes_people(token, record.type, reader):
                 state.dropped.append(f"{record.type} {record.trigger.text!r} at {record.trigger.begin}: describes people")
                 continue
+            if token is not None and self._repels_attack_told(token, record.type, frames_at):
+                state.dropped.append(f"{record.type} {record.trigger.text!r} at {record.trigger.begin}: "
+                                     f"how an attack told in its sentence ended")
+                continue
             status = modality_module.read(token, self.cues) if token is not None else None
             if status is None or status.status == modality_module.FACT or record.type == "Statement":
                 # (a statement is an act of saying: what it says may be wanted or denied, the saying is not)
@@ -205,6 +209,21 @@ class ParsedEvents:
         head = token.head
         return head.lemma_.lower() in self.people or bool(reader.anchors.actors.get(head.i))
 
+    def _repels_attack_told(self, token: Token, event_type: str, frames_at: dict) -> bool:
+        """Is `token` a verb of repelling that tells how an attack its clause chain tells ended ("the
+        enemy attacked our positions and was pushed back", "attacked police posts ..., before they
+        were repelled")? The attack is the event, not a clash of its own."""
+        if event_type in VIOLENT_ACTS_REPELLED or token.lemma_.lower() not in self.cues.repelling:
+            return False
+        current = token
+        for _ in range(2):
+            if current.dep_ not in ("conj", "advcl") or current.head.i == current.i:
+                return False
+            current = current.head
+            if any(f.type in VIOLENT_ACTS_REPELLED for f in frames_at.get(current.i, ())):
+                return True
+        return False
+
     def _backdrop(self, token: Token, event_type: str) -> bool:
         """Is the noun `token` fighting told as the backdrop of another event ("during the fighting",
         "after two days of heavy fighting", "since the fighting began")?"""
@@ -213,8 +232,8 @@ class ParsedEvents:
         # only fighting already known ("the fighting") or a span of it ("two days of fighting"):
         # "after heavy fighting on Wednesday", "after clashes that killed five" tell fighting of their own
         known = any(c.dep_ == "det" and c.lower_ in KNOWN_DETERMINERS for c in token.children)
-        if known and token.dep_ == "obj" and token.head.lemma_.lower() in self.cues.backdrop_verbs:
-            return True  # "fled the fighting in Logar"
+        if token.dep_ == "obj" and token.head.lemma_.lower() in self.cues.backdrop_verbs:
+            return True  # "fled the fighting in Logar", "25,000 flee fighting in Ishkamish"
         current = token
         for _ in range(2):
             opened = any(c.dep_ in ("case", "mark") and c.lower_ in self.cues.backdrop for c in current.children) or \
