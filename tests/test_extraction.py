@@ -1285,3 +1285,10 @@ def test_extraction_a_district_of_a_province_is_the_place(extracted):
     x = extracted("Today in Khinjan district of Baghlan, 20 militiamen surrendered to the Taliban.",
                   published=dt.date(2021, 9, 3))
     assert [e.places[0] for e in events_of(x, "Surrender")] == ["district/baghlan/khinjan"]
+
+
+def test_extraction_a_district_the_gazetteer_lacks_is_placed_in_the_province_listed_with_it(extracted):
+    # a verbless parse ("force [that] detained ...") is repaired into a clause first
+    x = extracted("A coalition security force detained two suspected insurgents during an operation in Zarkhoon "
+                  "district, Helmand province, yesterday.", published=dt.date(2011, 11, 20))
+    assert [(e.places, e.time.date) for e in events_of(x, "Arrest")] == [(("province/helmand",), "2011-11-19")]

@@ -163,7 +163,7 @@ class ArgumentReader:
     def places_in(self, token: Token, kinds) -> list[PlaceHit]:
         """The places a noun phrase names, for it and each item listed with it; "the capital of
         Kunduz province" names the city."""
-        found = []
+        found, listed = [], []
         for conjunct in conjuncts(token):
             for level in phrase_levels(conjunct, depth=3):
                 hits = []
@@ -182,6 +182,11 @@ class ArgumentReader:
                         # parser hung off a noun without one: "an operation in X district, Y province")
                         hits.extend(h for c in t.children if c.dep_ in COORDINATED
                                     for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
+                    elif t.lemma_.lower() in PLACE_SET_NOUNS and "Sing" in t.morph.get("Number"):
+                        # "in Marjeh district, Helmand province": a district the gazetteer lacks, and
+                        # the province the parser listed with it (when the phrase names no other place)
+                        listed.extend(h for c in t.children if c.dep_ in COORDINATED
+                                      for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
                     if t.i != conjunct.i and t.dep_ in ("appos", "list") and self.anchors.places.get(t.i):
                         # "three capitals, Kunduz in the north and Zaranj in the west": the listed ones
                         hits.extend(h for c in conjuncts(t)[1:] for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
@@ -189,6 +194,7 @@ class ArgumentReader:
                 if hits:
                     found.extend(hits)
                     break
+        found = found or [h for h in listed if self.gazetteer.places[h.key].kind in kinds]
         unique = []
         for hit in found:
             if all(h.key != hit.key for h in unique):

@@ -174,8 +174,7 @@ def _clause_for_verbless_root(parsed: Doc) -> None:
       Hakimi, gave up with 70 of his men".
     The verb becomes the root and the noun its subject."""
     root = next((t for t in parsed if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ not in ("NOUN", "PROPN") or \
-            any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("acl", "conj") for t in parsed):
+    if root is None or root.pos_ not in ("NOUN", "PROPN"):
         return
     verb = next((c for c in root.children if c.i > root.i and c.pos_ == "VERB" and (
         c.dep_ == "acl" and "Past" in c.morph.get("Tense") and _takes_object(parsed, c)
