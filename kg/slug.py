@@ -41,6 +41,10 @@ def skeleton(text: str) -> str:
     (True, True)
     >>> skeleton("Nahr-e Saraj") == skeleton("Nahri Sarraj"), skeleton("Kunduz") == skeleton("Qunduz")
     (True, True)
+    >>> skeleton("Burkah") == skeleton("Burka"), skeleton("Marjah") == skeleton("Marja")
+    (True, True)
     """
-    key = re.sub(r"[^a-z0-9]", "", fold(text)).replace("q", "k").replace("ph", "f").translate(VOWEL_SPELLINGS)
+    # (a word-final "h" after a vowel is a transliteration's: "Burkah", "Marjah")
+    key = re.sub(r"([aeiou])h\b", r"\1", fold(text))
+    key = re.sub(r"[^a-z0-9]", "", key).replace("q", "k").replace("ph", "f").translate(VOWEL_SPELLINGS)
     return re.sub(r"(.)\1+", r"\1", key)

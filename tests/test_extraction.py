@@ -1292,3 +1292,9 @@ def test_extraction_a_district_the_gazetteer_lacks_is_placed_in_the_province_lis
     x = extracted("A coalition security force detained two suspected insurgents during an operation in Zarkhoon "
                   "district, Helmand province, yesterday.", published=dt.date(2011, 11, 20))
     assert [(e.places, e.time.date) for e in events_of(x, "Arrest")] == [(("province/helmand",), "2011-11-19")]
+
+
+def test_extraction_an_occasion_told_by_its_verb_dates_what_happened_during_it(extracted):
+    x = extracted("In Kandahar last night, a joint security force searched a compound in Arghandab district. During "
+                  "the search the security force detained several suspected insurgents.", published=dt.date(2010, 5, 15))
+    assert [e.time.date for e in events_of(x, "Arrest")] == ["2010-05-14"]

@@ -182,9 +182,10 @@ class ArgumentReader:
                         # parser hung off a noun without one: "an operation in X district, Y province")
                         hits.extend(h for c in t.children if c.dep_ in COORDINATED
                                     for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
-                    elif t.lemma_.lower() in PLACE_SET_NOUNS and "Sing" in t.morph.get("Number"):
+                    else:
                         # "in Marjeh district, Helmand province": a district the gazetteer lacks, and
-                        # the province the parser listed with it (when the phrase names no other place)
+                        # the province the parser listed with it or with a word above it (when the
+                        # phrase names no other place)
                         listed.extend(h for c in t.children if c.dep_ in COORDINATED
                                       for h in self.anchors.places.get(c.i, ()) if not h.descriptor)
                     if t.i != conjunct.i and t.dep_ in ("appos", "list") and self.anchors.places.get(t.i):

@@ -35,6 +35,7 @@ class Cues:
     locative: frozenset[str]
     scene: frozenset[str]
     occasions: frozenset[str]
+    occasion_verbs: frozenset[str]
     simultaneous: frozenset[str]
     times_of_day: frozenset[str]
     support: frozenset[str]
@@ -76,6 +77,7 @@ def load(path: Path = MODALITY) -> Cues:
         locative=_words("arguments", "locative"),
         scene=_words("arguments", "scene"),
         occasions=_words("arguments", "occasions"),
+        occasion_verbs=_words("arguments", "occasion_verbs"),
         simultaneous=_words("arguments", "simultaneous"),
         times_of_day=_words("arguments", "times_of_day"),
         support=_words("arguments", "support"),

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extraction import cues as cues_module
+from kg.extraction.inflection import verb_forms
 from kg.extraction.records import EventRecord, TimeValue
 from kg.extraction.state import DocState
 
@@ -32,7 +33,10 @@ SENTENCES_BACK = 4
 
 class PassageTimes:
     def __init__(self, cues=None):
-        self.occasions = (cues or cues_module.default()).occasions
+        cues = cues or cues_module.default()
+        self.occasions = cues.occasions
+        # the occasion told by its verb in the past: "searched a compound last night. During the search, ..."
+        self.occasion_verbs = {f for verb in cues.occasion_verbs for f in verb_forms(verb) if f.endswith("ed")}
 
     def __call__(self, doc: Doc) -> Doc:
         state: DocState = doc._.kg
@@ -93,11 +97,13 @@ class PassageTimes:
         return TimeValue("the day of the log", state.published.isoformat(), "DayPrecision")
 
     def _occasions_told(self, state: DocState, sentences) -> list[tuple[int, object]]:
-        """(sentence number, time) of sentences naming an occasion with an indefinite article and a
-        day ("conducted an operation ... yesterday"), in text order."""
+        """(sentence number, time) of sentences naming an occasion with an indefinite article, or
+        telling it by its verb in the past, and a day ("conducted an operation ... yesterday", "searched
+        a compound last night"), in text order."""
         lower, found = state.lower, []
         for number, sentence in enumerate(sentences):
             if not any(lower[i] in self.occasions and INDEFINITE.intersection(lower[max(sentence.start, i - 3):i])
+                       or lower[i] in self.occasion_verbs  # ("a joint security force searched a compound")
                        for i in range(sentence.start + 1, sentence.end)):  # ("a security operation")
                 continue
             days = [t.value for t in state.within("times", sentence.start, sentence.end)
