@@ -1298,3 +1298,10 @@ def test_extraction_an_occasion_told_by_its_verb_dates_what_happened_during_it(e
     x = extracted("In Kandahar last night, a joint security force searched a compound in Arghandab district. During "
                   "the search the security force detained several suspected insurgents.", published=dt.date(2010, 5, 15))
     assert [e.time.date for e in events_of(x, "Arrest")] == ["2010-05-14"]
+
+
+def test_extraction_a_translation_in_verb_final_order(extracted):
+    x = extracted("The Taliban last night Khinjan and Nahrin districts without fight have taken.",
+                  published=dt.date(2021, 7, 5))
+    assert sorted(e.places[0] for e in events_of(x, "CaptureOfTerritory")) == ["district/baghlan/khinjan",
+                                                                                  "district/baghlan/nahrin"]

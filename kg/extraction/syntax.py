@@ -146,6 +146,7 @@ class SyntaxParser:
             docs.append(Doc(self.model.vocab, words=words, spaces=spaces))
         for (number, spans), parsed in zip(chosen, self.model.pipe(docs, batch_size=self.batch_size)):
             _clause_for_verbless_root(parsed)
+            _subject_object_verb(parsed)
             self._verbal_participles(parsed)
             state.parses[number] = ParsedSentence(parsed, spans)
         return doc
@@ -188,6 +189,27 @@ def _clause_for_verbless_root(parsed: Doc) -> None:
     for child in list(root.children):
         if child.dep_ in ("punct", "cc") and child.i > verb.i or child.dep_ == "cc" and child.i == verb.i - 1:
             child.head = verb
+
+
+def _subject_object_verb(parsed: Doc) -> None:
+    """A translation that keeps its source's verb-final order ("the Taliban last week Charsada district
+    had captured") leaves the parser two subjects before an active verb, or a noun root before the
+    verb's clause: the first is the subject, the one nearer the verb the object."""
+    roots = [t for t in parsed if t.dep_ == "ROOT"]
+    if len(roots) == 2 and roots[0].pos_ in ("NOUN", "PROPN") and roots[1].pos_ == "VERB" and \
+            not any(t.pos_ in ("VERB", "AUX") for t in roots[0].subtree) and _active(roots[1]):
+        noun, verb = roots
+        noun.head, noun.dep_ = verb, "nsubj"
+    for verb in parsed:
+        if verb.pos_ != "VERB" or not _active(verb):
+            continue
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+        if len(subjects) == 2:
+            subjects[1].dep_ = "obj"
+
+
+def _active(verb: Token) -> bool:
+    return not any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
 
 
 def _takes_object(parsed: Doc, verb: Token) -> bool:
