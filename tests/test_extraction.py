@@ -1305,3 +1305,13 @@ def test_extraction_a_translation_in_verb_final_order(extracted):
                   published=dt.date(2021, 7, 5))
     assert sorted(e.places[0] for e in events_of(x, "CaptureOfTerritory")) == ["district/baghlan/khinjan",
                                                                                   "district/baghlan/nahrin"]
+
+
+def test_extraction_the_displaced_arriving_from_a_place(extracted):
+    x = extracted("About 800 families have arrived in Maymana city from Almar district since 5 July.",
+                  published=dt.date(2021, 7, 10))
+    assert [(e.places, e.time.date, dict(e.counts)) for e in events_of(x, "Displacement")] == [
+        (("district/faryab/almar",), "2021-07-05", {"displaced": 800})]
+    # forces arriving are no displacement
+    x = extracted("Commandos arrived in Maymana city from Almar district on Monday.", published=dt.date(2021, 7, 10))
+    assert events_of(x, "Displacement") == []

@@ -305,9 +305,19 @@ class ArgumentReader:
             role = "place"
         else:
             role = "none"
-        found = [(role, child, preposition or child.dep_)]
-        # a phrase attached to the noun after the verb, by an easy parsing mistake ("handed the city
-        # [to the Taliban]"): its role is the verb's, when the frame names that preposition
+        # ("North of the capital, ...": a phrase with no preposition of its own is a description)
+        return [(role, child, preposition or child.dep_)] + (self._misattached(child, frame, preposition) if preposition else [])
+
+    @staticmethod
+    def _misattached(noun: Token, frame: Frame, own: str = "") -> list[tuple[str, Token, str]]:
+        """Phrases attached to the noun of a verb's phrase, by an easy parsing mistake ("arrived in
+        Maymana city [from Almar district]"): their role is the verb's, when the frame gives their
+        preposition one."""
+        found = []
+        for phrase in noun.children:
+            preposition = case_of(phrase) if phrase.dep_ == "nmod" else ""
+            if preposition and preposition != own and frame.prepositions.get(preposition, "none") != "none":
+                found.append((frame.prepositions[preposition], phrase, preposition))
         return found
 
     def _antecedent(self, clause: Token, pronoun: Token) -> Token:
