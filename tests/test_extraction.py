@@ -1315,3 +1315,10 @@ def test_extraction_the_displaced_arriving_from_a_place(extracted):
     # forces arriving are no displacement
     x = extracted("Commandos arrived in Maymana city from Almar district on Monday.", published=dt.date(2021, 7, 10))
     assert events_of(x, "Displacement") == []
+
+
+def test_extraction_the_rank_and_file_hold_no_office(extracted):
+    x = extracted("34 fighters and the district police chief surrendered to the Taliban in Khinjan district on Friday.",
+                  published=dt.date(2021, 9, 4))
+    titles = sorted(p.title for a in x.actors for p in a.positions)
+    assert titles == ["district police chief"]

@@ -371,7 +371,9 @@ class ActorTagger:
             return
         label = state.span_text(left, right)
         cls = "Group" if plural or (size and size > 1) else "Person"
-        actor = state.new_actor(cls=cls, label=label, positions=(position,), size=size if cls == "Group" else None)
+        # (the rank and file hold no office: "34 fighters surrendered" tells no official's surrender)
+        positions = () if position.title in self.lexicon.ranks else (position,)
+        actor = state.new_actor(cls=cls, label=label, positions=positions, size=size if cls == "Group" else None)
         self._add_hit(state, left, right, actor.local_id, confidence=0.6)
 
     @staticmethod

@@ -73,6 +73,7 @@ class Lexicon:
     titles: tuple[str, ...]
     office_bodies: tuple[str, ...]
     title_synonyms: dict[str, str]
+    ranks: frozenset[str]
     title_modifiers: frozenset[str]
     former_words: frozenset[str]
     approximators: tuple[str, ...]
@@ -203,6 +204,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             titles=tuple(titles["offices"]),
             office_bodies=tuple(titles.get("bodies", ())),
             title_synonyms={k.lower(): v.lower() for k, v in titles.get("synonyms", {}).items()},
+            ranks=frozenset(w.lower() for w in titles.get("ranks", ())),
             title_modifiers=frozenset(w.lower() for w in titles["modifiers"]),
             former_words=frozenset(titles["former"]),
             approximators=tuple(titles["approximators"]),
