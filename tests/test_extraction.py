@@ -1322,3 +1322,21 @@ def test_extraction_the_rank_and_file_hold_no_office(extracted):
                   published=dt.date(2021, 9, 4))
     titles = sorted(p.title for a in x.actors for p in a.positions)
     assert titles == ["district police chief"]
+
+
+def test_extraction_a_title_owned_by_a_body_no_list_knows(extracted):
+    for text in ("Ahmad Wali, the National Resistance Front spokesman, said the claim was a lie.",
+                 "Ahmad Wali (resistance spokesman): The claim is a lie."):
+        x = extracted(text, published=dt.date(2021, 9, 4))
+        assert [(a.name, [p.title for p in a.positions]) for a in x.actors if a.cls == "Person"] == [
+            ("Ahmad Wali", ["spokesman"])], text
+    # "of Takhar governor" names whose spokesman he is, not a governor
+    x = extracted("Farid Nazari, the spokesman of Takhar governor, said forces withdrew.", published=dt.date(2021, 7, 5))
+    assert [[p.title for p in a.positions] for a in x.actors if a.cls == "Person"] == [["spokesman"]]
+
+
+def test_extraction_a_claim_repeated_inside_its_denial_is_denied(extracted):
+    x = extracted("[12 Aug 2021, 18:05] Local reporter: Unconfirmed reports say two surrendered soldiers were shot "
+                  "dead at the Ghazni prison.\n\n[12 Aug 2021, 18:50] Mawlawi Zahed: The report that the mujahideen "
+                  "killed surrendered soldiers in Ghazni is completely false.", published=dt.date(2021, 8, 13))
+    assert events_of(x, "Killing") == []

@@ -26,6 +26,8 @@ from kg.slug import fold, slug
 
 DETERMINERS = {"a", "an", "the", "another"}
 RANKS = {"deputy", "vice", "acting", "assistant"}  # "the governor" is not the deputy governor
+# words that cannot name whose office a title is ("the spokesman of Takhar governor")
+AFFILIATION_STOPS = {"of", "for", "and", "or", "in", "at", "to", "from", "with", "by", "on", "his", "her", "their", "its"}
 
 
 class ActorTagger:
@@ -47,6 +49,7 @@ class ActorTagger:
             self.titles.add("PL:" + title, [nlp.make_doc(lexicon_module.plural(title))])
         self.title_words = {w for t in lex.titles for w in t.split()}
         self.office_bodies = {w.lower() for body in lex.office_bodies for w in body.split()}
+        self.title_words = {w.lower() for title in lex.titles for w in title.split()}
         self.approximators = [a.split() for a in lex.approximators]
         self.approximator_words = {w for a in self.approximators for w in a}
         self.prefixes = [p.lower().split() for p in lex.reporting_prefixes]  # "according to" -> ["according", "to"]
@@ -231,6 +234,9 @@ class ActorTagger:
                 owner_key, left = state.actors[owner.actor].key, owner.start
                 state.actor_hits.remove(owner)
                 continue
+            elif (start := self._affiliation(state, left)) is not None:
+                left = start  # "the National Resistance Front spokesman", "the NRF spokesman": a body no list knows
+                continue
             else:
                 break
             left -= 1
@@ -375,6 +381,20 @@ class ActorTagger:
         positions = () if position.title in self.lexicon.ranks else (position,)
         actor = state.new_actor(cls=cls, label=label, positions=positions, size=size if cls == "Group" else None)
         self._add_hit(state, left, right, actor.local_id, confidence=0.6)
+
+    def _affiliation(self, state: DocState, end: int, reach: int = 3) -> int | None:
+        """The start of the words before a title (at `end`) that name whose office it is, when a
+        determiner or a bracket opens them ("the National Resistance Front spokesman", "(resistance
+        spokesman"): names or nouns only, no function word or title ("the spokesman of Takhar
+        governor" is no governor), at most `reach` of them."""
+        start = end
+        while start > 0 and end - start < reach and state.texts[start - 1].isalpha() \
+                and state.lower[start - 1] not in DETERMINERS and state.lower[start - 1] not in AFFILIATION_STOPS \
+                and state.lower[start - 1] not in self.title_words:
+            start -= 1
+        if start == end or start == 0 or not (state.lower[start - 1] in DETERMINERS or state.texts[start - 1] == "("):
+            return None
+        return start
 
     @staticmethod
     def _bridge_also(doc: Doc, state: DocState, named: int, copula: int, sentences_back: int = 2) -> None:

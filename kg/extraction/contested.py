@@ -62,12 +62,20 @@ class ContestedClaims:
         # "officials reject reports that fighters executed 20 civilians", "Taliban reject Rukha
         # killings reports": the parse of a headline's present tense ("reject", "rejects") often
         # misses the verb; the words still say it
-        reports = {n: self._denied_reports(state, sentences[n]) for n in {n for n, _ in numbered}}
+        reports: dict[int, list[tuple[int, int]]] = {}
         for n, e in numbered:
-            trigger = state.token_at(e.trigger.begin)
-            if any(start <= trigger < end for start, end in reports[n]):
-                contested[id(e)] = "inside a report its sentence denies"
-            elif id(e) in on_word and self._denied_after(state, trigger, sentences[n].end):
+            # the sentence of its first mention; a claim told on someone's word is also denied by a
+            # denial that repeats it ("Reports say two soldiers were shot dead. ... The report that
+            # the mujahideen killed surrendered soldiers is completely false")
+            triggers = [state.token_at(m.trigger.begin) for m in (e.mentions if id(e) in on_word else e.mentions[:1])]
+            for trigger in triggers:
+                number = state.sentence_number(trigger)
+                if number not in reports:
+                    reports[number] = self._denied_reports(state, sentences[number])
+                if any(start <= trigger < end for start, end in reports[number]):
+                    contested[id(e)] = "inside a report its sentence denies"
+            if id(e) not in contested and id(e) in on_word and \
+                    self._denied_after(state, triggers[0], sentences[n].end):
                 contested[id(e)] = "denied later in its sentence"
         # sentences counted back: blank lines and speakers' labels ("[03 Sep, 09:02] Name:") do not count
         saying = [n for n, sent in enumerate(sentences) if _tells(state, sent)]
