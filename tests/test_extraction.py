@@ -1332,7 +1332,7 @@ def test_extraction_a_title_owned_by_a_body_no_list_knows(extracted):
             ("Ahmad Wali", ["spokesman"])], text
     # "of Takhar governor" names whose spokesman he is, not a governor
     x = extracted("Farid Nazari, the spokesman of Takhar governor, said forces withdrew.", published=dt.date(2021, 7, 5))
-    assert [[p.title for p in a.positions] for a in x.actors if a.cls == "Person"] == [["spokesman"]]
+    assert [[p.title for p in a.positions] for a in x.actors if a.cls == "Person"] == [["spokesman of the governor"]]
 
 
 def test_extraction_a_claim_repeated_inside_its_denial_is_denied(extracted):
@@ -1340,3 +1340,13 @@ def test_extraction_a_claim_repeated_inside_its_denial_is_denied(extracted):
                   "dead at the Ghazni prison.\n\n[12 Aug 2021, 18:50] Mawlawi Zahed: The report that the mujahideen "
                   "killed surrendered soldiers in Ghazni is completely false.", published=dt.date(2021, 8, 13))
     assert events_of(x, "Killing") == []
+
+
+def test_extraction_the_spokesman_for_the_governor_is_no_governor(extracted):
+    x = extracted("The spokesman for the Laghman governor, Asadullah Sarwari, said six attackers were killed.",
+                  published=dt.date(2021, 6, 9))
+    assert [(a.name, [p.title for p in a.positions]) for a in x.actors if a.cls == "Person"] == [
+        ("Asadullah Sarwari", ["spokesman for the governor"])]
+    x = extracted("Menapal, a former spokesman for President Ashraf Ghani, was shot dead in Kabul on Friday.",
+                  published=dt.date(2021, 8, 7))
+    assert ("Ashraf Ghani", ["president"]) in [(a.name, [p.title for p in a.positions]) for a in x.actors]

@@ -199,6 +199,10 @@ class ActorTagger:
     def _title(self, doc: Doc, state: DocState, t_start: int, t_end: int, title: str, plural: bool) -> None:
         lex = self.lexicon
         lower, texts, n = state.lower, state.texts, len(state.lower)  # token attributes without Token objects
+        if self._qualifies_office(state, t_start) and not (t_end < n and texts[t_end][:1].isupper()):
+            # "the spokesman for the Laghman governor, X": X is the spokesman (but "a spokesman for
+            # President Ashraf Ghani": the president is named)
+            return
         # left: modifiers, determiners, quantities ("about 250", "several pro-government")
         left, former, size, determiner, place_key, owner_key = t_start, False, None, False, None, None
         while left > 0:
@@ -265,7 +269,11 @@ class ActorTagger:
                 # where the journalist was, so the place stays an argument of the event
                 place.descriptor = place.descriptor or lower[right] != "in"
                 place_key = place_key or place.key
+                preposition = lower[right]
                 right = place.end + (1 if place.end < n and lower[place.end] in ("province", "city") else 0)
+                if right < n and lower[right] in self.title_words and lower[right] not in self.office_bodies:
+                    # "spokesman for the Laghman governor": the office is the governor's spokesman's
+                    title, right = f"{title} {preposition} the {lower[right]}", right + 1
                 body = right + (1 if right < n and lower[right] == "provincial" else 0)
                 if body < n and lower[body] in self.office_bodies:
                     # "member of the Kandahar provincial council": the body, located by the place
@@ -381,6 +389,16 @@ class ActorTagger:
         positions = () if position.title in self.lexicon.ranks else (position,)
         actor = state.new_actor(cls=cls, label=label, positions=positions, size=size if cls == "Group" else None)
         self._add_hit(state, left, right, actor.local_id, confidence=0.6)
+
+    def _qualifies_office(self, state: DocState, start: int) -> bool:
+        """Is the title at `start` whose office another title before it is ("spokesman for the
+        Laghman governor", "deputy of the provincial police chief")?"""
+        lower, k = state.lower, start
+        places = [p for p in state.places if start - 6 <= p.start < start]  # (not yet frozen: a plain scan)
+        while k > 0 and (lower[k - 1] in DETERMINERS or lower[k - 1] in ("'s", "’s") or lower[k - 1] in self.lexicon.title_modifiers
+                         or any(p.start <= k - 1 < p.end for p in places)):
+            k -= 1
+        return k > 1 and lower[k - 1] in ("for", "of", "to") and lower[k - 2] in self.title_words
 
     def _affiliation(self, state: DocState, end: int, reach: int = 3) -> int | None:
         """The start of the words before a title (at `end`) that name whose office it is, when a
