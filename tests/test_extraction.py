@@ -1350,3 +1350,11 @@ def test_extraction_the_spokesman_for_the_governor_is_no_governor(extracted):
     x = extracted("Menapal, a former spokesman for President Ashraf Ghani, was shot dead in Kabul on Friday.",
                   published=dt.date(2021, 8, 7))
     assert ("Ashraf Ghani", ["president"]) in [(a.name, [p.title for p in a.positions]) for a in x.actors]
+
+
+def test_extraction_a_span_of_days_and_the_day_before_yesterday(extracted):
+    x = extracted("Between 20 and 22 June, some 24,500 people fled their homes in Kunduz city.",
+                  published=dt.date(2021, 6, 28))
+    assert [e.time.date for e in events_of(x, "Displacement")] == ["2021-06-20"]
+    x = extracted("Police say they arrested a man in Kunduz city the day before yesterday.", published=dt.date(2021, 5, 19))
+    assert [e.time.date for e in events_of(x, "Arrest")] == ["2021-05-17"]

@@ -87,7 +87,11 @@ class TimeTagger:
                 elif year(i + 1):
                     found.append(("MONTH_YEAR", i, i + 2))
                 if day(i - 1):
-                    found.append(("MONTH_DAY", i - 1, i + 2 if year(i + 1) else i + 1))
+                    first = i - 1
+                    if i >= 3 and lower[i - 2] in ("and", "-", "–", "to") and day(i - 3):
+                        # "between 20 and 22 June", "20-22 June": a span, dated by its first day
+                        first = i - 4 if i >= 4 and lower[i - 4] in ("between", "from") else i - 3
+                    found.append(("MONTH_DAY", first, i + 2 if year(i + 1) else i + 1))
                 if i > 0 and lower[i - 1] in ("since", "in", "until", "last", "early", "late", "mid") and not year(i + 1):
                     # (with a year, "in March 2016" is that month of that year)
                     found.append(("SINCE", i - 1, i + 1))
