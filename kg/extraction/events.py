@@ -60,6 +60,8 @@ LANDMARK_WORDS = {"outside", "near", "around", "outskirts"}  # "a base outside t
 DESTINATION_WORDS = {"to", "toward", "towards", "into"}  # a place after them is where people went
 COUNT_MODIFIERS = {"at", "least", "about", "around", "nearly", "almost", "some", "over", "more", "than", "up", "to",
                    "approximately", "roughly", "an", "estimated"}  # words between a verb and its counted object
+DIRECTION_WORDS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+                   "northeastern", "northwestern", "southeastern", "southwestern", "the"}
 CAPITAL_OF_SKIPPED = {"of", "the", "province", "northern", "southern", "eastern", "western", "central",
                       "northeastern", "northwestern", "southeastern", "southwestern"}  # "capital of the province of"
 
@@ -780,8 +782,11 @@ class EventTagger:
         for hit in hits:
             if chain and cls._apposed(chain[-1], hit):
                 pass  # "Asadabad, the capital of Kunar Province": the place a description belongs to
-            elif chain and state.lower[hit.end if backwards else edge:edge if backwards else hit.start] in (["'s"], ["’s"], ["of"]):
-                pass  # "Baghlan's Burka district", "Andarab district of Baghlan": one place inside the other
+            elif chain and [w for w in state.lower[hit.end if backwards else edge:edge if backwards else hit.start]
+                            if w not in DIRECTION_WORDS] in (["'s"], ["’s"], ["of"], ["in"]):
+                # "Baghlan's Burka district", "Andarab district of Baghlan", "Burka district in northern
+                # Baghlan province": one place inside the other
+                pass
             elif all(h.descriptor for h in chain):
                 skip |= {i for h in chain for i in range(h.start, h.end)}
                 between = range(hit.end, anchor) if backwards else range(anchor, hit.start)
