@@ -1358,3 +1358,15 @@ def test_extraction_a_span_of_days_and_the_day_before_yesterday(extracted):
     assert [e.time.date for e in events_of(x, "Displacement")] == ["2021-06-20"]
     x = extracted("Police say they arrested a man in Kunduz city the day before yesterday.", published=dt.date(2021, 5, 19))
     assert [e.time.date for e in events_of(x, "Arrest")] == ["2021-05-17"]
+
+
+def test_extraction_denials_of_the_event_itself_and_of_taking_part(extracted):
+    x = extracted("Ministry denies fall of Chora district", published=dt.date(2021, 7, 5))
+    assert events_of(x, "CaptureOfTerritory") == [] and [e.type for e in x.denied] == ["CaptureOfTerritory"]
+    x = extracted("This was a planned tactical move; claims that Chapa Dara district has been captured by the Taliban "
+                  "are not true.", published=dt.date(2021, 8, 2))
+    assert events_of(x, "CaptureOfTerritory") == []
+    # a denial of involvement does not deny that the attack happened
+    x = extracted("The Taliban denied involvement in the attack on a police post in Kunduz city on Sunday.",
+                  published=dt.date(2021, 7, 5))
+    assert [e.places for e in events_of(x, "Attack")] == [("city/kunduz",)]

@@ -183,12 +183,20 @@ class ContestedClaims:
                 if denial is not None:
                     found.append((that + 1, denial))
             # "Reports on social media claiming that <...> are baseless": the reports' predicate denies
+            # ("... are not true", "is not correct": a negated word of truth denies as well)
             copula = next((k for k in range(j + 2, sent.end - 1) if lower[k] in COPULAS
-                           and any(w in self.denial_adjectives for w in lower[k + 1:k + 4])), None)
+                           and (any(w in self.denial_adjectives for w in lower[k + 1:k + 4])
+                                or any(w in self.negators and v in self.negated_nouns
+                                       for w, v in zip(lower[k + 1:k + 3], lower[k + 2:k + 4])))), None)
             if copula is not None and any(w in CONTENT_OPENERS for w in lower[j + 1:j + 6]):
                 found.append((j + 1, copula))
         for i in range(sent.start, sent.end - 1):
             if lower[i] not in self.denial_verbs:
+                continue
+            # "Ministry denies fall of Chora": the denial's object is the event itself
+            opens = i + 2 if lower[i + 1] in ("the", "a", "any") else i + 1
+            if opens < sent.end and any(state.token_at(e.trigger.begin) == opens for e in state.events):
+                found.append((opens, next((k for k in range(opens, sent.end) if lower[k] in (",", ";")), sent.end)))
                 continue
             for j in range(i + 1, min(i + 6, sent.end)):
                 if lower[j] not in self.references:

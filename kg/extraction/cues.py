@@ -22,6 +22,7 @@ class Cues:
     denial_adjectives: frozenset[str]
     denial_nouns: frozenset[str]
     negated_nouns: frozenset[str]
+    participation: frozenset[str]
     report_nouns: frozenset[str]
     modals: frozenset[str]
     conditional_marks: frozenset[str]
@@ -64,6 +65,7 @@ def load(path: Path = MODALITY) -> Cues:
         denial_adjectives=_words("denial", "adjectives"),
         denial_nouns=_words("denial", "nouns"),
         negated_nouns=_words("denial", "negated_nouns"),
+        participation=_words("denial", "participation"),
         report_nouns=_words("denial", "references"),
         modals=_words("hypothetical", "modals"),
         conditional_marks=_words("hypothetical", "marks"),

@@ -109,6 +109,8 @@ def read(trigger: Token, cues: Cues) -> Modality:
         depth += 1
         if relation == "acl:relcl" and lemma in cues.report_nouns and any(c.dep_ == "nsubj" for c in current.children):
             relation = "acl"  # "the claim that Shutul has fallen", parsed as a relative clause, is its content
+        if lemma in cues.participation:
+            break  # "denied involvement in the attack": who took part is denied, not the attack
         if relation == "conj":
             if not _own_subject(current):  # "could surrender or flee": one subject, one auxiliary
                 if (negator := _negated(head, cues)) is not None:
