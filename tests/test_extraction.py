@@ -1370,3 +1370,14 @@ def test_extraction_denials_of_the_event_itself_and_of_taking_part(extracted):
     x = extracted("The Taliban denied involvement in the attack on a police post in Kunduz city on Sunday.",
                   published=dt.date(2021, 7, 5))
     assert [e.places for e in events_of(x, "Attack")] == [("city/kunduz",)]
+
+
+def test_extraction_a_denial_calling_it_a_claim_and_one_of_another_day(extracted):
+    x = extracted("STATEMENT\n\nIn Jani Khel district, 42 soldiers of the Kabul administration surrendered to the "
+                  "mujahideen with their weapons.\n\nThe provincial police spokesman rejected the claim that soldiers "
+                  "had surrendered in Jani Khel.", published=dt.date(2021, 7, 1))
+    assert events_of(x, "Surrender") == []
+    x = extracted("27 June – The governor denies reports that Shinkay district has fallen.\n\n"
+                  "2 July – Shinkay district falls.", published=dt.date(2021, 7, 10))
+    assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [
+        (("district/zabul/shinkay",), "2021-07-02")]

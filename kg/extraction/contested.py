@@ -105,9 +105,17 @@ class ContestedClaims:
             # of the same person ("Some reports say the governor surrendered. ... He did not surrender")
             who = {p.actor for p in denied.participants if state.actors[p.actor].cls == "Person"}
             why = f"contradicted by a denial at {denied.trigger.begin}"
+            # a denial that calls it a claim ("rejected the claim that soldiers had surrendered in Waza
+            # Khwa") makes a claim of what was told, whoever told it
+            called = not self.references.isdisjoint(
+                state.lower[sentences[where].start:state.token_at(denied.trigger.begin)])
+            # (not of what happened on another day: "27 June - the governor denies reports that Shinkay
+            # has fallen. ... 2 July - Shinkay district falls")
+            day = denied.time.date if denied.time else None
             contested.update((id(e), why) for n, e in numbered
-                             if n != where and id(e) in on_word and e.type == denied.type and (
-                                 set(e.places) & set(denied.places) or who & {p.actor for p in e.participants}))
+                             if n != where and (id(e) in on_word or called) and e.type == denied.type and (
+                                 set(e.places) & set(denied.places) or who & {p.actor for p in e.participants})
+                             and not (day and e.time and e.time.date and e.time.date != day))
             if not denied.places and not who:
                 # a denial naming neither place nor person ("denied that any such killings took place",
                 # "the report that the mujahideen killed surrendered soldiers is false") is of the
