@@ -1381,3 +1381,14 @@ def test_extraction_a_denial_calling_it_a_claim_and_one_of_another_day(extracted
                   "2 July – Shinkay district falls.", published=dt.date(2021, 7, 10))
     assert [(e.places, e.time.date) for e in events_of(x, "CaptureOfTerritory")] == [
         (("district/zabul/shinkay",), "2021-07-02")]
+
+
+def test_extraction_a_correction_of_a_place_inside_the_claims(extracted):
+    x = extracted("ALERT 0730 | 20 JUL 0510 | WARDAK | Jalrez district\nUNCONFIRMED: Jalrez DC reportedly fell to AOG "
+                  "approx 0300 hrs.\n\nALERT 0731 | 20 JUL 1130 | WARDAK\nCORRECTION to ALERT 0730: Wardak PHQ denies "
+                  "DC has fallen.", published=dt.date(2021, 7, 21))
+    assert events_of(x, "CaptureOfTerritory") == []
+    # "without fighting" denies no fighting told elsewhere
+    x = extracted("Heavy fighting raged in Sar-e Pol city for a week. In Jowzjan, militia commanders surrendered to the "
+                  "Taliban without fighting.", published=dt.date(2021, 8, 10))
+    assert [e.places for e in events_of(x, "ArmedClash")] == [("city/sar-e-pol",)]

@@ -103,6 +103,9 @@ class ContestedClaims:
         for where, denied in denied_at + [(n, e) for n, e in numbered if id(e) in contested]:
             # a correction: another sentence denies the same happening outright, at the same place or
             # of the same person ("Some reports say the governor surrendered. ... He did not surrender")
+            start = state.token_at(denied.trigger.begin)
+            if "without" in state.lower[max(0, start - 2):start]:
+                continue  # "surrendered without fighting" denies nothing told elsewhere
             who = {p.actor for p in denied.participants if state.actors[p.actor].cls == "Person"}
             why = f"contradicted by a denial at {denied.trigger.begin}"
             # a denial that calls it a claim ("rejected the claim that soldiers had surrendered in Waza
@@ -112,9 +115,12 @@ class ContestedClaims:
             # (not of what happened on another day: "27 June - the governor denies reports that Shinkay
             # has fallen. ... 2 July - Shinkay district falls")
             day = denied.time.date if denied.time else None
+            # (a denial of the same place, or one inside the other among the sentences just before:
+            # "Jalrez DC reportedly fell ... CORRECTION: Wardak PHQ denies DC has fallen")
             contested.update((id(e), why) for n, e in numbered
                              if n != where and (id(e) in on_word or called) and e.type == denied.type and (
-                                 set(e.places) & set(denied.places) or who & {p.actor for p in e.participants})
+                                 set(e.places) & set(denied.places) or who & {p.actor for p in e.participants}
+                                 or n in reach.get(where, ()) and denied.places and self._near(e.places, denied.places))
                              and not (day and e.time and e.time.date and e.time.date != day))
             if not denied.places and not who:
                 # a denial naming neither place nor person ("denied that any such killings took place",
