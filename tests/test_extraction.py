@@ -1392,3 +1392,10 @@ def test_extraction_a_correction_of_a_place_inside_the_claims(extracted):
     x = extracted("Heavy fighting raged in Sar-e Pol city for a week. In Jowzjan, militia commanders surrendered to the "
                   "Taliban without fighting.", published=dt.date(2021, 8, 10))
     assert [e.places for e in events_of(x, "ArmedClash")] == [("city/sar-e-pol",)]
+
+
+def test_extraction_a_past_form_the_tagger_read_as_a_noun(extracted):
+    x = extracted("A Taliban spokesman said the movement retook Dih Salah and Puli Hisar districts on Monday.",
+                  published=dt.date(2021, 8, 25))
+    assert sorted((e.places[0], e.time.date) for e in events_of(x, "CaptureOfTerritory")) == [
+        ("district/baghlan/dih-salah", "2021-08-23"), ("district/baghlan/puli-hisar", "2021-08-23")]

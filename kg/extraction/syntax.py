@@ -159,7 +159,10 @@ class SyntaxParser:
             lemma = self.verb_of_form.get(token.lower_)
             if lemma is None:
                 continue
-            if token.pos_ == "ADJ" and any(c.dep_ in PREDICATE_DEPENDENTS for c in token.children):
+            past = token.lower_ != lemma and not token.lower_.endswith(("s", "ing"))  # "retook", "surrendered"
+            if (token.pos_ == "ADJ" or token.pos_ == "NOUN" and past) and \
+                    any(c.dep_ in PREDICATE_DEPENDENTS for c in token.children):
+                # (a past form read as a noun: "said the movement retook Dih Salah ...")
                 token.pos_, token.lemma_ = "VERB", lemma
             elif token.pos_ == "VERB" and token.lemma_ != lemma:
                 token.lemma_ = lemma  # the lexicon's inflections over the lemmatizer's guess ("repelled" -> "repell")
