@@ -1399,3 +1399,12 @@ def test_extraction_a_past_form_the_tagger_read_as_a_noun(extracted):
                   "Dih Salah and Puli Hisar on Monday.", published=dt.date(2021, 8, 25))
     assert sorted((e.places[0], e.time.date) for e in events_of(x, "CaptureOfTerritory")) == [
         ("district/baghlan/dih-salah", "2021-08-23"), ("district/baghlan/puli-hisar", "2021-08-23")]
+
+
+def test_extraction_a_live_log_without_heading_is_of_its_publication_day(extracted):
+    # a date in a paragraph before the log is another story's, not the log's heading
+    x = extracted("The Taliban have been advancing on the city since they took Aybak on 6 August, officials "
+                  "said in a briefing to reporters in Kabul on Saturday.\n\n09:40 – Provincial officials say the "
+                  "Taliban took Sar-e Pol city around nine o'clock.", published=dt.date(2021, 8, 8))
+    dates = {e.places[0]: e.time.date for e in events_of(x, "CaptureOfTerritory")}
+    assert dates.get("city/sar-e-pol") == "2021-08-08"

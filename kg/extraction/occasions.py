@@ -27,6 +27,7 @@ DEFINITE = {"the", "this", "that", "these", "those", "same"}
 INDEFINITE = {"a", "an", "one"}
 ENTRY_MARKS = {"–", "—", "-", ":", "|"}  # what follows the date that opens an entry
 # a clock time opening a live log's entry: "09:20 — ", "14.05 - ", "7:40 am: "
+HEADING_WORDS = 16  # words a log's heading line may have ("Thursday 12 August 2021. All times local (GMT+4:30).")
 CLOCK_ENTRY = re.compile(r"[ \t]*\d{1,2}[:.]\d{2}(?:[ \t]*(?:am|pm|a\.m\.|p\.m\.|GMT|UTC))?[ \t]*[–—\-:|]")
 SENTENCES_BACK = 4
 
@@ -88,7 +89,10 @@ class PassageTimes:
         heading = None
         for hit in state.within("times", 0, state.token_at(line)):
             start = text.rfind("\n", 0, state.begins[hit.start]) + 1
-            if hit.value.date and hit.value.precision == "DayPrecision" and not CLOCK_ENTRY.match(text, start):
+            end = text.find("\n", start)
+            # (a heading is a short line: a date in a paragraph before the log is another story's)
+            if hit.value.date and hit.value.precision == "DayPrecision" and not CLOCK_ENTRY.match(text, start) \
+                    and len(text[start:end if end >= 0 else len(text)].split()) <= HEADING_WORDS:
                 heading = hit.value
         if heading is not None:
             return heading
