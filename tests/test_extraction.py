@@ -1408,3 +1408,9 @@ def test_extraction_a_live_log_without_heading_is_of_its_publication_day(extract
                   "Taliban took Sar-e Pol city around nine o'clock.", published=dt.date(2021, 8, 8))
     dates = {e.places[0]: e.time.date for e in events_of(x, "CaptureOfTerritory")}
     assert dates.get("city/sar-e-pol") == "2021-08-08"
+
+
+def test_extraction_the_wounded_are_not_counted_among_the_dead(extracted):
+    x = extracted("The Afghan Air Force said its airstrikes in Nad Ali district of Helmand province killed 31 Taliban "
+                  "fighters and wounded 17 on Monday.", published=dt.date(2021, 6, 22))
+    assert [dict(e.counts) for e in events_of(x, "Airstrike")] == [{"killed": 31, "injured": 17}]

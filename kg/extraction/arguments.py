@@ -466,6 +466,9 @@ class ArgumentReader:
             if role != "affected" or how not in ("object", "subject"):
                 continue
             for person in conjuncts(token):
+                if person.i != token.i and any(c.dep_ in ("amod", "acl") and c.lower_.endswith("ed")
+                                               and c.lemma_.lower() != trigger.lemma_.lower() for c in person.children):
+                    continue  # "killed 31 fighters and wounded 17", "wounded" parsed as describing "17"
                 number = self.count(person)
                 if number is None and (person.lower_ in SINGLE_PRONOUNS or self.anchors.actors.get(person.i) and all(
                         self.state.actors[h.actor].cls == "Person" for h in self.anchors.actors[person.i])
