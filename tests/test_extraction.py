@@ -1370,6 +1370,8 @@ def test_extraction_denials_of_the_event_itself_and_of_taking_part(extracted):
     x = extracted("The Taliban denied involvement in the attack on a police post in Kunduz city on Sunday.",
                   published=dt.date(2021, 7, 5))
     assert [e.places for e in events_of(x, "Attack")] == [("city/kunduz",)]
+    # ... and the denier is not who attacked
+    assert [p for e in events_of(x, "Attack") for p in e.participants if p.role == "AgentRole"] == []
 
 
 def test_extraction_a_denial_calling_it_a_claim_and_one_of_another_day(extracted):

@@ -290,6 +290,9 @@ class EventTagger:
             actor = self._actor(doc, state, positions[role], span, left, right)
             if actor is not None:
                 roles[role] = actor
+            elif role == "agent" and positions[role] == "before" and \
+                    not self.parsed.cues.participation.isdisjoint(state.lower[left:span.start]):
+                roles[role] = None  # "denied involvement in the attack": someone attacked, nobody named
         subject = next((roles[r] for r in ("agent", "affected") if positions[r] == "before" and r in roles), None)
         places = self._places(doc, state, positions["place"], span, left, right, trigger.place_kinds,
                               destinations=trigger.destinations)
@@ -669,6 +672,9 @@ class EventTagger:
         hits = self._visible(state, left, right, span.start)
         if head in ("before", "any"):
             before = [h for h in hits if max(h.end, h.covers_end) <= span.start]
+            if before and not self.parsed.cues.participation.isdisjoint(
+                    state.lower[max(before[-1].end, before[-1].covers_end):span.start]):
+                return None  # "the Taliban denied involvement in the attack": not who attacked
             if before or head == "before":
                 return before[-1].actor if before else None
             # "any": "In a statement on Saturday, the Taliban called on ...": the subject after the phrase
