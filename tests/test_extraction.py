@@ -1416,3 +1416,9 @@ def test_extraction_the_wounded_are_not_counted_among_the_dead(extracted):
     x = extracted("The Afghan Air Force said its airstrikes in Nad Ali district of Helmand province killed 31 Taliban "
                   "fighters and wounded 17 on Monday.", published=dt.date(2021, 6, 22))
     assert [dict(e.counts) for e in events_of(x, "Airstrike")] == [{"killed": 31, "injured": 17}]
+
+
+def test_extraction_a_siege_named_in_the_phrase_of_a_fall(extracted):
+    x = extracted("Herat fell to the Taliban on Thursday after a two-week siege.", published=dt.date(2021, 8, 13))
+    # the siege of the place that fell, not dated by the fall
+    assert [(e.places, e.time) for e in events_of(x, "Siege")] == [(("city/herat",), None)]

@@ -523,7 +523,8 @@ class ArgumentReader:
             current = head
         if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.i != trigger.i and (
                 trigger.dep_ in ("obj", "nsubj", "nsubj:pass") and trigger.head.lemma_.lower() in self.cues.support
-                or through_verb and trigger.dep_ in ("obl", "nmod")):  # "passed into Taliban control on Friday"
+                or through_verb and trigger.dep_ in ("obl", "nmod")  # "passed into Taliban control on Friday"
+                and case_of(trigger) not in TEMPORAL_SUBORDINATORS):  # (not "fell on Friday after a siege")
             found = self._times_below(trigger.head, skip=trigger)
             if found:
                 return found[0]

@@ -42,6 +42,8 @@ KNOWN_DETERMINERS = {"the", "this", "that", "these", "those"}  # fighting alread
 DURATIONS = {"hour", "day", "night", "week", "month"}  # a span of fighting ("two days of fighting")
 # a surrender or a defection by an official with no place of its own is where the office is
 PLACE_FROM_OFFICE = {"Surrender", "Defection"}
+# types whose noun, in a phrase of another verb, is of the place that verb's subject or object names
+PLACE_OF_GOVERNOR = {"Siege"}
 STATES = {"be", "remain", "stay", "lie"}  # "is under Taliban control" tells a state, not a change
 # types of which each place is an event of its own ("took Kunduz and Zaranj": two captures)
 ONE_PLACE_PER_EVENT = {"CaptureOfTerritory"}
@@ -150,6 +152,12 @@ class ParsedEvents:
                 # people and local groups act where the passage is; a state or an alliance does not
                 focus = topic(start, frame.type)
                 places = [focus] if focus else []
+            if not places and frame.type in PLACE_OF_GOVERNOR and token.pos_ == "NOUN" and token.dep_ in ("obl", "nmod") \
+                    and token.head.pos_ == "VERB":
+                # "Herat fell to the Taliban after a two-week siege": the siege of the place whose fall
+                # (or whatever its verb tells) it led to
+                places = [p.key for c in token.head.children if c.dep_ in ("nsubj", "nsubj:pass", "obj")
+                          for p in reader.places_in(c, frame.place_kinds)]
             # an event added from the parse must say where: a happening with no place, or only a
             # country, is rarely one the phrases missed and mostly a campaign or a general remark
             places = [p for p in places if self.gazetteer.places[p].kind != "country"]
