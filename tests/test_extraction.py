@@ -1422,3 +1422,9 @@ def test_extraction_a_siege_named_in_the_phrase_of_a_fall(extracted):
     x = extracted("Herat fell to the Taliban on Thursday after a two-week siege.", published=dt.date(2021, 8, 13))
     # the siege of the place that fell, not dated by the fall
     assert [(e.places, e.time) for e in events_of(x, "Siege")] == [(("city/herat",), None)]
+
+
+def test_extraction_a_thread_posts_stamp_dates_its_events(extracted):
+    x = extracted("[12 Aug 2021, 09:30] Mawlawi Zahed (Taliban spokesman): The mujahideen took full control of "
+                  "Qarabagh district.", published=dt.date(2021, 8, 14))
+    assert [e.time.date for e in events_of(x, "CaptureOfTerritory")] == ["2021-08-12"]

@@ -73,9 +73,12 @@ class PassageTimes:
         line = state.text.rfind("\n", 0, state.begins[sentence.start]) + 1
         first = next(iter(state.within("times", state.token_at(line), sentence.end)), None)
         if first is None or first.value.precision != "DayPrecision" \
-                or state.text[line:state.begins[first.start]].strip() or first.end >= len(state.texts):
+                or state.text[line:state.begins[first.start]].strip(" \t[(") or first.end >= len(state.texts):
             return None
-        return first.value if state.texts[first.end] in ENTRY_MARKS else None
+        # ("[12 Aug 2021, 09:30] Name: ...": a thread's stamp, closed by a bracket or a comma and a clock time)
+        after = state.texts[first.end]
+        stamped = after in ("]", ")", ",") and any(c.isdigit() for c in first.value.expression)
+        return first.value if after in ENTRY_MARKS or stamped else None
 
     @staticmethod
     def _clock_entry_day(state: DocState, sentence) -> TimeValue | None:
