@@ -1426,5 +1426,5 @@ def test_extraction_a_siege_named_in_the_phrase_of_a_fall(extracted):
 
 def test_extraction_a_thread_posts_stamp_dates_its_events(extracted):
     x = extracted("[12 Aug 2021, 09:30] Mawlawi Zahed (Taliban spokesman): The mujahideen took full control of "
-                  "Qarabagh district.", published=dt.date(2021, 8, 14))
+                  "Khinjan district.", published=dt.date(2021, 8, 14))
     assert [e.time.date for e in events_of(x, "CaptureOfTerritory")] == ["2021-08-12"]
