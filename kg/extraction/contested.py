@@ -110,8 +110,7 @@ class ContestedClaims:
             why = f"contradicted by a denial at {denied.trigger.begin}"
             # a denial that calls it a claim ("rejected the claim that soldiers had surrendered in Waza
             # Khwa") makes a claim of what was told, whoever told it
-            called = not self.references.isdisjoint(
-                state.lower[sentences[where].start:state.token_at(denied.trigger.begin)])
+            called = not self.references.isdisjoint(state.lower[sentences[where].start:start])
             # (not of what happened on another day: "27 June - the governor denies reports that Shinkay
             # has fallen. ... 2 July - Shinkay district falls")
             day = denied.time.date if denied.time else None

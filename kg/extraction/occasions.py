@@ -22,10 +22,10 @@ from kg.extraction import cues as cues_module
 from kg.extraction.inflection import verb_forms
 from kg.extraction.records import EventRecord, TimeValue
 from kg.extraction.state import DocState
+from kg.extraction.times import ENTRY_MARKS, STAMP_CLOSERS, is_calendar_date, line_head_date
 
 DEFINITE = {"the", "this", "that", "these", "those", "same"}
 INDEFINITE = {"a", "an", "one"}
-ENTRY_MARKS = {"–", "—", "-", ":", "|"}  # what follows the date that opens an entry
 # a clock time opening a live log's entry: "09:20 — ", "14.05 - ", "7:40 am: "
 HEADING_WORDS = 16  # words a log's heading line may have ("Thursday 12 August 2021. All times local (GMT+4:30).")
 CLOCK_ENTRY = re.compile(r"[ \t]*\d{1,2}[:.]\d{2}(?:[ \t]*(?:am|pm|a\.m\.|p\.m\.|GMT|UTC))?[ \t]*[–—\-:|]")
@@ -72,13 +72,9 @@ class PassageTimes:
         the sentences of its line: a day-precise date first on the line, then a dash or a colon."""
         line = state.text.rfind("\n", 0, state.begins[sentence.start]) + 1
         first = next(iter(state.within("times", state.token_at(line), sentence.end)), None)
-        if first is None or first.value.precision != "DayPrecision" \
-                or state.text[line:state.begins[first.start]].strip(" \t[(") or first.end >= len(state.texts):
-            return None
+        after = line_head_date(state, line, first) if first is not None else None
         # ("[12 Aug 2021, 09:30] Name: ...": a thread's stamp, closed by a bracket or a comma and a clock time)
-        after = state.texts[first.end]
-        stamped = after in ("]", ")", ",") and any(c.isdigit() for c in first.value.expression)
-        return first.value if after in ENTRY_MARKS or stamped else None
+        return first.value if after in ENTRY_MARKS or after in STAMP_CLOSERS and is_calendar_date(first) else None
 
     @staticmethod
     def _clock_entry_day(state: DocState, sentence) -> TimeValue | None:

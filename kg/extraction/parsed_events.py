@@ -316,21 +316,20 @@ class ParsedEvents:
     def _condition(self, name: str, token: Token) -> bool:
         """Does the trigger's clause hold a word of the condition `name` (modality.toml [conditions])?"""
         words = self.cues.conditions.get(name, frozenset())
-        near = {t.lemma_.lower() for t in token.subtree} | {t.lower_ for t in token.subtree}
-        clause = token.head if token.dep_ in ("xcomp", "conj") else token
-        near |= {t.lemma_.lower() for t in clause.children}
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")] \
+            if name == "civilians" and token.pos_ == "VERB" else []
+        if subjects:
+            # who flees is the subject: "the Afghan side", "Afghan forces" elsewhere in the clause are not
+            near = {w for c in subjects for t in c.subtree for w in (t.lemma_.lower(), t.lower_)}
+        else:
+            near = {t.lemma_.lower() for t in token.subtree} | {t.lower_ for t in token.subtree}
+            clause = token.head if token.dep_ in ("xcomp", "conj") else token
+            near |= {t.lemma_.lower() for t in clause.children}
+            if token.dep_ in ("obj", "nsubj:pass") and token.head.lemma_.lower() in self.cues.support:
+                # "the Afghan Air Force carried out strikes": the support verb's subject does the act
+                near |= {t.lower_ for c in token.head.children if c.dep_ == "nsubj" for t in c.subtree}
         if token.dep_ in ("acl:relcl", "acl"):
             near.add(token.head.lemma_.lower())  # "people who fled": the clause is about its head
-        if token.dep_ in ("obj", "nsubj:pass") and token.head.lemma_.lower() in self.cues.support:
-            # "the Afghan Air Force carried out strikes": the support verb's subject does the act
-            near |= {t.lower_ for c in token.head.children if c.dep_ == "nsubj" for t in c.subtree}
-        if name == "civilians" and token.pos_ == "VERB":
-            # who flees is the subject: "the Afghan side", "Afghan forces" elsewhere in the clause are not
-            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")]
-            if subjects:
-                near = {w for c in subjects for t in c.subtree for w in (t.lemma_.lower(), t.lower_)}
-                if token.dep_ in ("acl:relcl", "acl"):
-                    near.add(token.head.lemma_.lower())
         if name == "unopposed":
             negated = self.cues.conditions.get("unopposed_negated", frozenset())
             return bool(near & words) or any(t.lower_ in ("without", "no") and t.head.lemma_.lower() in negated
@@ -453,7 +452,7 @@ class ParsedEvents:
             return False
         if any(self._nested(a, b) for a in event.places for b in other.places):
             return True
-        overlap = event.trigger.begin < other.trigger.end and other.trigger.begin < event.trigger.end
+        overlap = self._overlap(event, other)
         if event.type in ONE_PLACE_PER_EVENT and other.type in ONE_PLACE_PER_EVENT:
             return bool(set(event.places) & set(other.places)) or not event.places or not other.places and overlap
         return overlap or event.type == other.type and (

@@ -43,8 +43,25 @@ def resolve_month_day(month: int, day: int, year: int | None, published: dt.date
 
 # expressions whose day depends on when the text was written
 DEICTIC = {"WEEKDAY", "RELATIVE", "AGO"}
-# what follows the date stamped at the head of an entry
-STAMP_ENDS = {"]", ")", ",", "–", "—", "-", ":", "|"}
+# what follows a day-precise date that opens a line: a chronology entry's dash or colon ("8 August –
+# ..."), or the bracket or comma of a thread post's stamp ("[12 Aug 2021, 09:30] ...")
+ENTRY_MARKS = {"–", "—", "-", ":", "|"}
+STAMP_CLOSERS = {"]", ")", ","}
+
+
+def line_head_date(state: DocState, line: int, hit: TimeHit) -> str | None:
+    """The token after `hit` when `hit` is a day-precise date opening the line that starts at
+    character `line` (only spaces and an opening bracket before it); else None."""
+    if hit.value.precision != "DayPrecision" or not hit.value.date or hit.end >= len(state.texts) \
+            or state.text[line:state.begins[hit.start]].strip(" \t[("):
+        return None
+    return state.texts[hit.end]
+
+
+def is_calendar_date(hit: TimeHit) -> bool:
+    """Is the expression a written date ("12 Aug 2021"), not a weekday or "a day earlier"?"""
+    return any(c.isdigit() for c in hit.value.expression)
+
 
 class TimeTagger:
     """Finds time expressions by a direct scan of the lower-cased tokens (faster than a token Matcher
@@ -139,15 +156,12 @@ class TimeTagger:
         """The day stamped at the head of the line holding token `start`, when the line opens with a
         day-precise date ("[12 Aug 2021, 16:40] Name: ...", "3 July – ..."): what "today", "last night"
         and weekdays on that line are relative to."""
-        text = state.text
-        line = text.rfind("\n", 0, state.begins[start]) + 1
+        line = state.text.rfind("\n", 0, state.begins[start]) + 1
         for hit in reversed(state.times):
             if state.begins[hit.start] < line:
                 return None
             # (a calendar date, not a relative one: "A day earlier, on Wednesday, ..." is no stamp)
-            if text[line:state.begins[hit.start]].strip(" \t[(") == "" and hit.value.precision == "DayPrecision" \
-                    and hit.value.date and any(c.isdigit() for c in hit.value.expression) \
-                    and hit.end < len(state.texts) and state.texts[hit.end] in STAMP_ENDS:
+            if is_calendar_date(hit) and line_head_date(state, line, hit) in ENTRY_MARKS | STAMP_CLOSERS:
                 return dt.date.fromisoformat(hit.value.date)
         return None
 
